@@ -1,0 +1,166 @@
+"""The ingest pipeline: files -> documents -> passages -> index on disk."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from citeqa.errors import CiteqaError, CorpusError, SourceSkipped
+from ingest.chunk import MAX_WORDS, chunk_document
+from ingest.dedup import collapse_duplicates
+from ingest.embed import Encoder
+from ingest.lexical import bm25_tokens
+from ingest.loaders import load_document
+from ingest.records import Document, Passage
+from ingest.sources import discover
+from ingest.store import read_index, write_index
+
+__all__ = ["IngestReport", "ingest", "embedding_text"]
+
+EMBED_BATCH = 32
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    passages: int = 0
+    ingested: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    seconds: float = 0.0
+    embedded: int = 0
+    reused_embeddings: int = 0
+    duplicates_collapsed: int = 0
+    index: str = ""
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def embedding_text(passage: Passage) -> str:
+    """What the encoder reads: the passage, with its section heading for context."""
+    if passage.section and not passage.text.startswith(passage.section):
+        return f"{passage.section}: {passage.text}"
+    return passage.text
+
+
+def embedding_key(model: str, text: str) -> str:
+    return hashlib.sha1(f"{model}\0{text}".encode()).hexdigest()
+
+
+def ingest(
+    paths: list[Path],
+    index_dir: Path,
+    *,
+    model: str,
+    encoder_factory: Callable[[], Encoder],
+    passwords: dict[str, str] | None = None,
+    ann: str = "auto",
+    pdf_timeout: float = 60.0,
+    max_words: int = MAX_WORDS,
+    progress: bool = False,
+) -> IngestReport:
+    """Build the index of `paths` into `index_dir`; the encoder loads only if something needs embedding."""
+    started = time.perf_counter()
+    report = IngestReport(index=str(index_dir))
+    with ingest_lock(index_dir):
+        documents = load_documents(paths, passwords or {}, pdf_timeout, report, progress)
+        if not documents:
+            raise CorpusError("nothing usable to ingest: " + "; ".join(f"{s['path']}: {s['reason']}" for s in report.skipped[:5]))
+        passages = []
+        for document in documents:
+            passages.extend(chunk_document(document, max_words=max_words))
+        passages, report.duplicates_collapsed = collapse_duplicates(passages)
+        embeddings = embed_passages(passages, model, encoder_factory, index_dir, report, progress)
+        bm25 = build_bm25([p.text for p in passages])
+        write_index(index_dir, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, model=model, ann=ann)
+    per_doc = {d.doc_id: 0 for d in documents}
+    for passage in passages:
+        per_doc[passage.doc_id] += 1
+    for entry in report.ingested:
+        entry["passages"] = per_doc[entry["doc_id"]]
+    report.documents, report.passages = len(documents), len(passages)
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+@contextmanager
+def ingest_lock(index_dir: Path):
+    """One ingest at a time per index folder."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise CorpusError(f"another ingest is writing {index_dir}; wait for it to finish") from exc
+        yield
+
+
+def load_documents(paths, passwords, pdf_timeout, report: IngestReport, progress: bool) -> list[Document]:
+    sources, report.skipped = discover(paths, passwords=passwords)
+    documents: list[Document] = []
+    by_hash: dict[str, str] = {}
+    for source in tqdm(sources, desc="reading", unit="file", disable=not progress):
+        try:
+            document = load_document(source, pdf_timeout=pdf_timeout)
+        except SourceSkipped as exc:
+            report.skipped.append({"path": str(source.path), "reason": str(exc)})
+            continue
+        if document.content_hash in by_hash:
+            report.skipped.append({"path": str(source.path), "reason": f"duplicate of {by_hash[document.content_hash]}"})
+            continue
+        by_hash[document.content_hash] = str(source.path)
+        documents.append(document)
+        report.ingested.append(
+            {"path": str(source.path), "doc_id": document.doc_id, "passages": 0, "pages": len(document.page_starts) or None}
+        )
+    return sorted(documents, key=lambda d: d.doc_id)
+
+
+def previous_embeddings(index_dir: Path, model: str) -> dict[str, np.ndarray]:
+    """Vectors of the current build by embedding key, so unchanged text is not re-embedded."""
+    try:
+        previous = read_index(index_dir, verify=True)
+    except CiteqaError:
+        return {}
+    if previous.manifest.get("model") != model:
+        return {}
+    keys = [embedding_key(model, embedding_text(p)) for p in previous.passages]
+    return dict(zip(keys, previous.embeddings))
+
+
+def embed_passages(passages, model, encoder_factory, index_dir, report: IngestReport, progress: bool) -> np.ndarray:
+    known = previous_embeddings(index_dir, model)
+    texts = [embedding_text(p) for p in passages]
+    keys = [embedding_key(model, t) for t in texts]
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    report.reused_embeddings = len(passages) - len(missing)
+    report.embedded = len(missing)
+    vectors: dict[str, np.ndarray] = {}
+    if missing:
+        encoder = encoder_factory()
+        bar = tqdm(total=len(missing), desc="embedding", unit="passage", disable=not progress)
+        for begin in range(0, len(missing), EMBED_BATCH):
+            batch = missing[begin : begin + EMBED_BATCH]
+            for i, vector in zip(batch, encoder.encode([texts[i] for i in batch])):
+                vectors[keys[i]] = vector
+            bar.update(len(batch))
+        bar.close()
+    if not passages:
+        return np.zeros((0, 1), dtype=np.float32)
+    return np.stack([known.get(k, vectors.get(k)) for k in keys]).astype(np.float32)
+
+
+def build_bm25(texts: list[str]):
+    import bm25s
+
+    index = bm25s.BM25(k1=1.2, b=0.75)
+    index.index(bm25_tokens(texts), show_progress=False)
+    return index
