@@ -169,7 +169,7 @@ def rejoin_broken_paragraphs(blocks: list[str]) -> list[str]:
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        while not block.endswith(TERMINAL) and len(block) > 120 and not is_furniture(block):
+        while not block.endswith(TERMINAL) and len(block.split()) >= 10 and not is_furniture(block):
             target = find_continuation(blocks, i + 1)
             if target is None:
                 break

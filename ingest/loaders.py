@@ -55,6 +55,9 @@ def decode_bytes(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    western = decode_western(data)
+    if western is not None:
+        return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -63,6 +66,21 @@ def decode_bytes(data: bytes) -> str:
     text = str(best)
     if looks_like_garbage(text):
         raise SourceSkipped(f"decoded as {best.encoding} but the text is not words")
+    return text
+
+
+def decode_western(data: bytes) -> str | None:
+    """Windows-1252, the commonest legacy encoding, when the result reads as a
+    Western language (few accented letters). Detectors misjudge short Spanish
+    or French texts, so this is tried first."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(1 for c in letters if not c.isascii())
+    if not letters or accented > 0.15 * len(letters) or any(0x80 <= ord(c) < 0xA0 for c in text):
+        return None
     return text
 
 

@@ -1,0 +1,39 @@
+"""Shared fixtures: paths to the shared material, a fake encoder, and the real
+index of the bundled corpus built once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeEncoder
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+PRIMARY = SHARED / "corpus" / "primary"
+PDF_SAMPLES = SHARED / "pdf-samples"
+SEEDS = SHARED / "corpus" / "seeds"
+
+requires_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="../shared/ is absent (it holds the primary texts and PDF samples that may not be copied here)"
+)
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory) -> Path:
+    """The bundled corpus (plus the primary texts when ../shared is here), indexed
+    with the real model. Built once: the encoder is the expensive part."""
+    from ingest.build import ingest
+    from ingest.embed import load_encoder
+
+    index_dir = tmp_path_factory.mktemp("real-index")
+    sources = [CORPUS] + ([PRIMARY] if PRIMARY.is_dir() else [])
+    ingest(sources, index_dir, model="all-MiniLM-L6-v2", encoder_factory=lambda: load_encoder("all-MiniLM-L6-v2"))
+    return index_dir

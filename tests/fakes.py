@@ -1,0 +1,28 @@
+"""A fake encoder for fast tests: hashed bag of words, so texts sharing words are close."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+
+
+class FakeEncoder:
+    name = "fake-hashing"
+
+    def __init__(self, dim: int = 128) -> None:
+        self.dim = dim
+        self.calls = 0
+        self.encoded = 0
+
+    def encode(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        self.calls += 1
+        self.encoded += len(texts)
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                vectors[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return vectors / norms

@@ -1,0 +1,130 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from citeqa.errors import CorpusError, IndexCorrupt, IndexNotFound
+from ingest.build import ingest
+from ingest.store import read_index
+from tests.conftest import CORPUS, ROOT
+from tests.fakes import FakeEncoder
+
+
+def small_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ["002_76273a1899057d0f.txt", "003_b93ff1855f76d041.txt"]:
+        (folder / name).write_text((CORPUS / name).read_text())
+    return folder
+
+
+def build(sources, index_dir, encoder=None):
+    encoder = encoder or FakeEncoder()
+    return ingest(sources, index_dir, model="fake", encoder_factory=lambda: encoder), encoder
+
+
+def test_index_round_trip_and_manifest(tmp_path):
+    report, _ = build([small_corpus(tmp_path / "src")], tmp_path / "index")
+    data = read_index(tmp_path / "index")
+    manifest = data.manifest
+    assert manifest["model"] == "fake" and manifest["dimension"] == 128 and manifest["format_version"] == 1
+    assert manifest["passages"] == report.passages == len(data.passages) == data.faiss_index.ntotal
+    assert len(manifest["corpus_hash"]) == 64 and manifest["built_at"]
+    for p in data.passages:
+        assert data.documents[p.doc_id].text[p.start : p.end] == p.text
+
+
+def test_reingest_is_incremental_and_removed_files_drop_out(tmp_path):
+    src = small_corpus(tmp_path / "src")
+    first, _ = build([src], tmp_path / "index")
+    again, encoder = build([src], tmp_path / "index")
+    assert again.embedded == 0 and again.reused_embeddings == first.passages and encoder.calls == 0
+    (src / "003_b93ff1855f76d041.txt").unlink()
+    (src / "new.md").write_text("# New\n\nA brand new paragraph about the Darien Gap and the pact.\n")
+    third, _ = build([src], tmp_path / "index")
+    data = read_index(tmp_path / "index")
+    assert set(data.documents) == {"002_76273a1899057d0f", "new"}
+    assert third.embedded == 1
+
+
+def test_missing_index_and_empty_sources_are_clear_errors(tmp_path):
+    with pytest.raises(IndexNotFound, match="citeqa ingest"):
+        read_index(tmp_path / "nothing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="nothing usable"):
+        build([tmp_path / "empty"], tmp_path / "index")
+
+
+@pytest.mark.parametrize("victim", ["passages.jsonl", "embeddings.npy", "dense.faiss", "documents.jsonl", "bm25/vocab.index.json"])
+def test_corrupt_index_file_is_named(tmp_path, victim):
+    build([small_corpus(tmp_path / "src")], tmp_path / "index")
+    path = (tmp_path / "index" / "current").resolve() / victim
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(IndexCorrupt, match=victim.split("/")[-1]):
+        read_index(tmp_path / "index")
+
+
+SLOW_INGEST = """
+import sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from tests.fakes import FakeEncoder
+from ingest.build import ingest
+
+class Slow(FakeEncoder):
+    def encode(self, texts, **kw):
+        print("encoding", flush=True)
+        time.sleep(5)
+        return super().encode(texts, **kw)
+
+ingest([Path({src!r})], Path({index!r}), model="fake", encoder_factory=Slow)
+"""
+
+
+def test_killed_ingest_leaves_previous_index_serving(tmp_path):
+    src = small_corpus(tmp_path / "src")
+    index = tmp_path / "index"
+    first, _ = build([src], index)
+    (src / "extra.txt").write_text(" ".join(f"Sentence number {i} about migration pathways." for i in range(400)))
+    (src / "002_76273a1899057d0f.txt").write_text(" ".join(f"Changed sentence {i} must be embedded again." for i in range(300)))
+    script = SLOW_INGEST.format(root=str(ROOT), src=str(src), index=str(index))
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "encoding"
+    time.sleep(0.2)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    data = read_index(index)
+    assert len(data.passages) == first.passages
+    assert "extra" not in data.documents
+
+
+def test_cli_ingest_json_report(tmp_path, monkeypatch):
+    import ingest.embed
+    from citeqa.cli import app
+
+    monkeypatch.setattr(ingest.embed, "load_encoder", lambda name: FakeEncoder())
+    src = small_corpus(tmp_path / "src")
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4\n%%EOF")
+    result = CliRunner().invoke(app, ["ingest", str(src), "--index", str(tmp_path / "index"), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report) >= {"documents", "passages", "ingested", "skipped", "seconds"}
+    assert report["documents"] == 2
+    assert {"path", "doc_id", "passages", "pages"} <= set(report["ingested"][0])
+    assert report["skipped"][0]["path"].endswith("broken.pdf") and report["skipped"][0]["reason"]
+    strict = CliRunner().invoke(app, ["ingest", str(src), "--index", str(tmp_path / "index"), "--strict"])
+    assert strict.exit_code == 1
+
+
+def test_cli_ingest_nothing_usable_exits_non_zero(tmp_path):
+    from citeqa.cli import app
+
+    (tmp_path / "bad.txt").write_text("")
+    result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--index", str(tmp_path / "index")])
+    assert result.exit_code == 1 and "nothing usable" in result.output
