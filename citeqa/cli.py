@@ -88,3 +88,89 @@ def print_ingest_report(report) -> None:
         typer.echo(f"skipped {entry['path']}: {entry['reason']}")
 
 
+
+
+def default_sources() -> list[Path]:
+    """The bundled corpus, plus the primary texts when ../shared is beside the project."""
+    primary = Path("../shared/corpus/primary")
+    return [Path("corpus")] + ([primary] if primary.is_dir() else [])
+
+
+@app.command("eval")
+def eval_command(
+    index: IndexOption = None,
+    split: Annotated[str, typer.Option(help="dev, test or all.")] = "test",
+    out: Annotated[Path, typer.Option(help="Folder for eval.json, eval.md and the chart.")] = Path("eval/reports"),
+    baseline: Annotated[Optional[Path], typer.Option(help="Fail when a headline metric drops below this baseline.")] = None,
+    update_baseline: Annotated[Optional[Path], typer.Option(help="Write this run's headline metrics as the new baseline.")] = None,
+    tolerance: Annotated[float, typer.Option(help="Allowed drop per gated metric when writing a baseline.")] = 0.03,
+    beir: Annotated[Optional[Path], typer.Option(help="Run a BEIR-layout dataset instead (e.g. ../shared/benchmarks/scifact).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score the eval set (or a BEIR dataset) through the retrieval API; gate on a baseline."""
+    settings = Settings()
+    try:
+        if beir is not None:
+            from eval.beir import run_beir
+
+            run_beir(beir, cache_dir=settings.index_dir.parent / "beir", model=settings.model, as_json=as_json, echo=typer.echo)
+            return
+        summary, failures = run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_json, settings)
+    except CiteqaError as exc:
+        fail(str(exc))
+    if failures:
+        for failure in failures:
+            typer.secho(f"REGRESSION {failure}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1)
+
+
+def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_json, settings):
+    import time as clock
+
+    from eval.dataset import load_questions
+    from eval.harness import headline, per_category, run_eval
+    from eval.report import baseline_record, compare_to_baseline, write_reports
+    from ingest.build import ingest as run_ingest
+    from ingest.embed import load_encoder
+    from retrieval import Retriever
+
+    if split not in {"dev", "test", "all"}:
+        fail("--split must be dev, test or all", 2)
+    if index is None:
+        index = settings.index_dir.parent / "eval-index"
+        run_ingest(default_sources(), index, model=settings.model, encoder_factory=lambda: load_encoder(settings.model))
+    retriever = Retriever.load(index, model=settings.model)
+    outcomes, skipped = run_eval(retriever, load_questions(split=split))
+    summary, categories = headline(outcomes), per_category(outcomes)
+    meta = {
+        "split": split, "questions": len(outcomes), "skipped": len(skipped),
+        "skipped_reason": "their documents are not in the index (primary texts live in ../shared/corpus/primary)" if skipped else "none",
+        "index": str(index), "passages": len(retriever.passages), "model": retriever.data.manifest["model"],
+        "when": clock.strftime("%Y-%m-%d %H:%M"),
+    }
+    paths = write_reports(out, summary=summary, categories=categories, outcomes=outcomes, meta=meta)
+    if as_json:
+        typer.echo(json.dumps(summary))
+    else:
+        print_eval(summary, categories, meta, paths)
+    if update_baseline is not None:
+        update_baseline.write_text(json.dumps(baseline_record(summary, meta, tolerance), indent=1) + "\n")
+        typer.echo(f"baseline written to {update_baseline}", err=True)
+    failures = []
+    if baseline is not None:
+        failures = compare_to_baseline(summary, json.loads(baseline.read_text()))
+        typer.echo(f"gate vs {baseline}: {'FAILED' if failures else 'passed'}", err=True)
+    return summary, failures
+
+
+def print_eval(summary: dict, categories: dict, meta: dict, paths: dict) -> None:
+    typer.echo(f"split {meta['split']}: {meta['questions']} questions, {meta['skipped']} skipped ({meta['skipped_reason']})")
+    for key, value in summary.items():
+        typer.echo(f"  {key:<18} {value}")
+    typer.echo("  per category (hit@1 / hit@5 / sentence / span):")
+    for name, row in categories.items():
+        if name == "unanswerable":
+            typer.echo(f"    {name:<13} n={row['n']:<3} abstained {row['abstained']}")
+        else:
+            typer.echo(f"    {name:<13} n={row['n']:<3} {row['hit@1']} / {row['hit@5']} / {row['sentence']} / {row['span']}")
+    typer.echo(f"reports: {paths['markdown']}, {paths['json']}, {paths['chart']}")

@@ -1,0 +1,1 @@
+"""The eval set, its metrics and reports, and the regression gate."""

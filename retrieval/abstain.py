@@ -1,0 +1,94 @@
+"""Deciding that the corpus does not answer a question.
+
+A logistic model over seven signals, fitted on the dev split by
+`python -m eval.calibrate` (coefficients below; README has the figures):
+
+- dense: cosine of the best dense candidate (off-topic questions are far away);
+- coverage: idf-weighted share of the question's terms in the answer sentence;
+- typed_missing: the question asks for a number, date, name or place and the
+  sentence has none;
+- unknown: names or numbers of the question that the corpus never uses
+  ("World Cup", "Australia");
+- missing_keys: share of the question's names and years absent from the passage;
+- predicate_sentence / predicate_passage: coverage of the question's other
+  content words ("born", "deport", "headquartered"), which separates a question
+  about a known person from one about a fact the corpus does not hold.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from ingest.lexical import bm25_tokens
+from retrieval.answer import TYPED, ScoredSentence, coverage
+from retrieval.question import Question
+
+__all__ = ["AbstainConfig", "abstain_features", "abstain_probability", "unknown_names", "FEATURES"]
+
+FEATURES = ("dense", "coverage", "typed_missing", "unknown", "missing_keys", "predicate_sentence", "predicate_passage")
+QUESTION_STEMS = {"mani", "much", "whi", "what", "when", "which", "who", "how", "where", "whose", "whom"}
+
+
+@dataclass(frozen=True)
+class AbstainConfig:
+    """Fitted on the dev split by eval/calibrate.py: dev false abstention <= 0.03, plus one step of margin."""
+
+    mean: tuple[float, ...] = (0.6274, 0.4893, 0.0435, 0.0725, 0.1189, 0.4696, 0.5177)
+    scale: tuple[float, ...] = (0.1307, 0.1950, 0.2039, 0.3327, 0.2483, 0.2464, 0.2425)
+    weights: tuple[float, ...] = (-0.6059, -0.0393, 0.2614, 0.2108, 0.4173, -0.2953, -0.4416)
+    bias: float = -0.9420
+    threshold: float = 0.70
+    conflict_margin: float = 0.1
+    extra: dict = field(default_factory=dict)
+
+
+def name_words(text: str) -> list[str]:
+    """Capitalised words (not the question's first word) and numbers."""
+    words = re.findall(r"\b[A-Z][\w'’-]+|\b\d{2,}\b", text)
+    first = re.match(r"\W*(\w+)", text)
+    return [w for w in words if not (first and w == first.group(1))]
+
+
+def unknown_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
+    """Names and numbers of the question that the corpus never uses."""
+    missing = []
+    for name in name_words(question.text):
+        tokens = bm25_tokens([name])[0]
+        if tokens and not any(t in vocabulary for t in tokens):
+            missing.append(name)
+    return missing
+
+
+def key_terms(question: Question) -> list[str]:
+    return [tokens[0] for tokens in (bm25_tokens([w])[0] for w in name_words(question.text)) if tokens]
+
+
+def present(term: str, terms: set[str]) -> bool:
+    """A name is present when a term starts with its stem ("colombian" ~ "colombia")."""
+    prefix = term if term.isdigit() else term[: max(4, len(term) - 3)]
+    return any(t.startswith(prefix) for t in terms)
+
+
+def abstain_features(
+    question: Question, sentence: ScoredSentence, sentence_terms: set[str], passage_terms: set[str],
+    top_dense: float, vocabulary: frozenset[str], idf: dict[str, float],
+) -> tuple[float, ...]:
+    keys = key_terms(question)
+    names = set(keys)
+    predicate = tuple(t for t in question.terms if t not in names and t not in QUESTION_STEMS)
+    return (
+        top_dense,
+        sentence.coverage,
+        float(question.answer_type in TYPED and not sentence.typed),
+        float(min(2, len(unknown_names(question, vocabulary)))),
+        sum(not present(k, passage_terms) for k in keys) / max(1, len(keys)),
+        coverage(predicate, sentence_terms, idf) if predicate else 1.0,
+        coverage(predicate, passage_terms, idf) if predicate else 1.0,
+    )
+
+
+def abstain_probability(features: tuple[float, ...], config: AbstainConfig) -> float:
+    z = config.bias + sum(w * (f - m) / s for f, m, s, w in zip(features, config.mean, config.scale, config.weights))
+    return 1.0 / (1.0 + math.exp(-z))

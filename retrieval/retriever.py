@@ -1,0 +1,344 @@
+"""The retrieval API shared by the HTTP service and the eval harness.
+
+    retriever = Retriever.load(index_dir)
+    result = retriever.ask("How many Haitians arrived in Del Rio?", k=5)
+
+Pipeline: BM25 and dense candidates -> fusion -> feature rerank (rare-term
+coverage, term order, expected answer type) -> answer sentence and span ->
+abstain or answer; alternatives from other sources when they disagree.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from citeqa.errors import BadQuestion, ModelMismatch, UnknownId
+from ingest.dedup import shingles
+from ingest.embed import Encoder
+from ingest.lexical import bm25_tokens
+from ingest.records import Document, Passage
+from ingest.sentences import sentence_spans
+from ingest.store import IndexData, read_index
+from retrieval.abstain import AbstainConfig, abstain_features, abstain_probability
+from retrieval.spans import candidate_spans
+from retrieval.answer import TYPED, Idf, ScoredSentence, SentenceIndex, bm25_idf, choose_span, score_sentence
+from retrieval.filters import filter_mask
+from retrieval.fusion import convex_fusion, minmax, reciprocal_rank_fusion
+from retrieval.query_encoder import load_query_encoder
+from retrieval.question import Question, analyze
+from retrieval.records import Answer, Filters, Highlight, Hit, Result
+
+__all__ = ["Retriever", "RetrievalConfig", "MAX_QUESTION_CHARS", "MAX_K"]
+
+MAX_QUESTION_CHARS = 1000
+MAX_K = 50
+NEAR_DUPLICATE = 0.8
+WARM_LIMIT = 20_000  # passages; larger indexes split sentences lazily
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Ranking settings; the defaults are the ones chosen on the dev split (README)."""
+
+    fusion: str = "rrf"  # "rrf" or "convex"
+    rrf_k: int = 60
+    alpha: float = 0.5  # dense weight for convex fusion
+    candidates: int = 50  # from each of BM25 and dense
+    rerank_depth: int = 20
+    rerank: bool = True
+    weights: dict[str, float] = field(default_factory=lambda: {"fused": 1.0, "coverage": 0.6, "typed": 0.25, "order": 0.2})
+    sentence_weights: dict[str, float] = field(default_factory=lambda: {"order": 0.3, "typed": 0.35, "passage": 0.3})
+    answer_passages: int = 3
+    abstain: AbstainConfig = field(default_factory=AbstainConfig)
+
+
+class Retriever:
+    """Loaded once, then safe to share between threads: queries never mutate its state."""
+
+    def __init__(self, data: IndexData, encoder: Encoder, config: RetrievalConfig | None = None) -> None:
+        self.data = data
+        self.encoder = encoder
+        self.config = config or RetrievalConfig()
+        self.passages: list[Passage] = data.passages
+        self.documents: dict[str, Document] = data.documents
+        self.by_id = {p.passage_id: i for i, p in enumerate(self.passages)}
+        self.passage_terms = [tuple(t) for t in bm25_tokens([p.text for p in self.passages])]
+        frequency = Counter(t for terms in self.passage_terms for t in set(terms))
+        self.idf = Idf({t: bm25_idf(n, len(self.passages)) for t, n in frequency.items()})
+        self.vocabulary = frozenset(self.idf)
+        self.bm25_vocab = data.bm25.vocab_dict
+        self._sentences: dict[int, SentenceIndex] = {}
+        self._spans: dict[tuple[str, int, int, str], tuple] = {}
+        if len(self.passages) <= WARM_LIMIT:
+            self.warm()
+
+    def warm(self) -> None:
+        """Split and tokenize every passage's sentences now rather than on first use."""
+        for index in range(len(self.passages)):
+            self.sentences(index)
+
+    @classmethod
+    def load(
+        cls, index_dir: Path, *, model: str | None = None, encoder: Encoder | None = None, config: RetrievalConfig | None = None
+    ) -> Retriever:
+        """Load an index; a `model` or `encoder` other than the one it was built with is refused."""
+        data = read_index(index_dir)
+        built_with = data.manifest["model"]
+        wanted = encoder.name if encoder is not None else (model or built_with)
+        if wanted != built_with:
+            raise ModelMismatch(f"index {index_dir} was built with model {built_with!r}, not {wanted!r}; re-run ingest with --model {wanted}")
+        encoder = encoder or load_query_encoder(built_with)
+        if encoder.dim != data.manifest["dimension"]:
+            raise ModelMismatch(f"model {wanted!r} makes {encoder.dim}-d vectors; the index holds {data.manifest['dimension']}-d")
+        return cls(data, encoder, config)
+
+    # -- lookups -----------------------------------------------------------------
+
+    def document(self, doc_id: str) -> Document:
+        if doc_id not in self.documents:
+            raise UnknownId(f"no document {doc_id!r}")
+        return self.documents[doc_id]
+
+    def passage(self, passage_id: str) -> Passage:
+        if passage_id not in self.by_id:
+            raise UnknownId(f"no passage {passage_id!r}")
+        return self.passages[self.by_id[passage_id]]
+
+    def sentences(self, index: int) -> SentenceIndex:
+        cached = self._sentences.get(index)
+        if cached is None:
+            p = self.passages[index]
+            spans = tuple(sentence_spans(self.documents[p.doc_id].text, p.start, p.end))
+            terms = tuple(tuple(t) for t in bm25_tokens([self.documents[p.doc_id].text[s:e] for s, e in spans]))
+            cached = self._sentences[index] = SentenceIndex(spans, terms)
+        return cached
+
+    def typed_spans(self, doc_id: str, span: tuple[int, int], answer_type: str) -> tuple:
+        """Candidate spans of a sentence, cached: the patterns run once per sentence and type."""
+        if answer_type not in TYPED:
+            return ()
+        key = (doc_id, span[0], span[1], answer_type)
+        cached = self._spans.get(key)
+        if cached is None:
+            cached = self._spans[key] = tuple(candidate_spans(self.documents[doc_id].text, span[0], span[1], answer_type))
+        return cached
+
+    # -- first-stage ranking ---------------------------------------------------------
+
+    def dense_candidates(self, query: np.ndarray, k: int, mask: np.ndarray | None) -> dict[int, float]:
+        wanted = k if mask is None else max(k * 4, k + int((~mask).sum()))
+        scores, ids = self.data.faiss_index.search(query.reshape(1, -1).astype(np.float32), min(wanted, len(self.passages)))
+        pairs = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0 and (mask is None or mask[i])]
+        return dict(pairs[:k])
+
+    def lexical_candidates(self, terms: tuple[str, ...], k: int, mask: np.ndarray | None) -> dict[int, float]:
+        ids = [self.bm25_vocab[t] for t in terms if t in self.bm25_vocab]
+        if not ids:
+            return {}
+        scores = np.asarray(self.data.bm25.get_scores_from_ids(ids), dtype=np.float64)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores, kind="stable")[:k]
+        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+
+    def fuse(self, dense: dict[int, float], lexical: dict[int, float]) -> dict[int, float]:
+        if self.config.fusion == "convex":
+            return convex_fusion(dense, lexical, self.config.alpha)
+        rank = lambda scores: sorted(scores, key=lambda i: (-scores[i], i))  # noqa: E731
+        return reciprocal_rank_fusion([rank(dense), rank(lexical)], self.config.rrf_k)
+
+    def first_stage(self, question: Question, k: int, filters: Filters | None, mode: str, timings: dict) -> tuple[list[tuple[int, float]], dict[int, float]]:
+        """Ranked (passage index, score) and the dense scores of the candidates."""
+        mask = filter_mask(self.passages, self.documents, filters)
+        dense: dict[int, float] = {}
+        lexical: dict[int, float] = {}
+        depth = max(k, self.config.candidates)
+        if mode in {"dense", "hybrid"}:
+            started = time.perf_counter()
+            query = self.encoder.encode([question.text])[0]
+            timings["encode"] = ms_since(started)
+            started = time.perf_counter()
+            dense = self.dense_candidates(query, depth, mask)
+            timings["dense"] = ms_since(started)
+        if mode in {"bm25", "hybrid"}:
+            started = time.perf_counter()
+            lexical = self.lexical_candidates(question.terms, depth, mask)
+            timings["bm25"] = ms_since(started)
+        started = time.perf_counter()
+        if mode == "hybrid":
+            fused = self.fuse(dense, lexical)
+        else:
+            fused = dense if mode == "dense" else lexical
+        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+        timings["fusion"] = ms_since(started)
+        return ranked, dense
+
+    def search(self, question: str, *, k: int = 10, filters: Filters | None = None, mode: str = "hybrid", timings: dict | None = None) -> list[Hit]:
+        """First-stage ranking only (no rerank, no answer): what BEIR runs measure."""
+        if mode not in {"dense", "bm25", "hybrid"}:
+            raise BadQuestion("mode must be dense, bm25 or hybrid")
+        q = analyze(validate_question(question))
+        ranked, _ = self.first_stage(q, k, filters, mode, timings if timings is not None else {})
+        return [Hit(self.passages[i], float(s), n + 1) for n, (i, s) in enumerate(ranked[:k])]
+
+    # -- rerank and answer -------------------------------------------------------
+
+    def best_sentence(self, index: int, question: Question) -> ScoredSentence | None:
+        doc_id = self.passages[index].doc_id
+        text = self.documents[doc_id].text
+        sentences = self.sentences(index)
+        scored = [
+            score_sentence(text, index, span, terms, question, self.idf, self.typed_spans(doc_id, span, question.answer_type))
+            for span, terms in zip(sentences.spans, sentences.terms)
+        ]
+        weights = self.config.sentence_weights
+        return max(scored, key=lambda s: s.score(weights), default=None)
+
+    def rerank(self, ranked: list[tuple[int, float]], question: Question) -> list[tuple[int, float, ScoredSentence | None]]:
+        head = ranked[: self.config.rerank_depth]
+        fused = minmax(np.array([s for _, s in head], dtype=np.float64)) if head else np.array([])
+        w = self.config.weights
+        rescored = []
+        for (index, _), fused_score in zip(head, fused):
+            best = self.best_sentence(index, question)
+            score = w["fused"] * fused_score
+            if self.config.rerank and best is not None:
+                score += w["coverage"] * best.coverage + w["typed"] * float(best.typed) + w["order"] * best.order
+            rescored.append((index, float(score), best))
+        rescored.sort(key=lambda item: (-item[1], item[0]))
+        return rescored + [(i, float(s) * 1e-3, None) for i, s in ranked[self.config.rerank_depth :]]
+
+    def pick_answer(self, reranked, question: Question) -> tuple[ScoredSentence | None, float]:
+        """The best sentence among the top passages, weighing the passage's own rank score."""
+        pool = [(best, score) for _, score, best in reranked[: self.config.answer_passages] if best is not None]
+        if not pool:
+            return None, 0.0
+        top = max(score for _, score in pool) or 1.0
+        weights = self.config.sentence_weights
+        best, passage_score = max(pool, key=lambda item: item[0].score(weights) + weights["passage"] * item[1] / top)
+        return best, passage_score
+
+    def make_answer(self, sentence: ScoredSentence, question: Question) -> Answer:
+        passage = self.passages[sentence.passage_index]
+        text = self.documents[passage.doc_id].text
+        start, end = choose_span(text, sentence, question)
+        return Answer(
+            text=text[start:end], start=start, end=end,
+            sentence=text[sentence.start : sentence.end], sentence_start=sentence.start, sentence_end=sentence.end,
+            passage_id=passage.passage_id, doc_id=passage.doc_id, score=round(sentence.coverage, 4),
+        )
+
+    def alternatives(self, reranked, chosen: ScoredSentence, answer: Answer, question: Question) -> list[tuple[int, Answer]]:
+        """Answers of the same type from other documents whose sentences match about as well
+        but state a different value: sources that disagree are shown side by side."""
+        if question.answer_type not in TYPED - {"person", "organisation", "place"}:
+            return []
+        found: list[tuple[int, Answer]] = []
+        chosen_docs = {self.passages[chosen.passage_index].doc_id, *self.passages[chosen.passage_index].also_in}
+        for index, _, best in reranked[: self.config.rerank_depth]:
+            passage = self.passages[index]
+            if best is None or not best.typed or passage.doc_id in chosen_docs or best.coverage < chosen.coverage - self.config.abstain.conflict_margin:
+                continue
+            alternative = self.make_answer(best, question)
+            if normalize_value(alternative.text) != normalize_value(answer.text) and all(normalize_value(a.text) != normalize_value(alternative.text) for _, a in found):
+                found.append((index, alternative))
+                chosen_docs.add(passage.doc_id)
+        return found[:2]
+
+    def ask(self, question: str, *, k: int = 5, filters: Filters | None = None) -> Result:
+        validate_k(k)
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        q = analyze(validate_question(question))
+        ranked, dense = self.first_stage(q, max(k, self.config.rerank_depth), filters, "hybrid", timings)
+        step = time.perf_counter()
+        reranked = self.rerank(ranked, q)
+        timings["rerank"] = ms_since(step)
+        step = time.perf_counter()
+        sentence, _ = self.pick_answer(reranked, q)
+        answer = self.make_answer(sentence, q) if sentence else None
+        others = self.alternatives(reranked, sentence, answer, q) if answer else []
+        timings["answer"] = ms_since(step)
+        order = [i for i, _, _ in reranked]
+        order = [i for i, _ in others] + order if others else order
+        if others and answer:
+            first = self.by_id[answer.passage_id]
+            order = [first] + [i for i in order if i != first]
+        hits = self.hits(order, reranked, k, answer)
+        abstain = sentence is None or self.abstain_score(q, sentence, max(dense.values(), default=0.0)) > self.config.abstain.threshold
+        timings["total"] = ms_since(started)
+        if abstain or answer is None:
+            return Result(question=q.text, answerable=False, answer=None, passages=[], related=hits, timings_ms=timings)
+        return Result(q.text, True, answer, hits, [], timings, alternatives=[a for _, a in others])
+
+    def abstention_features(self, q: Question, sentence: ScoredSentence, top_dense: float) -> tuple[float, ...]:
+        sentences = self.sentences(sentence.passage_index)
+        sentence_terms = {t for span, terms in zip(sentences.spans, sentences.terms) if span == (sentence.start, sentence.end) for t in terms}
+        passage_terms = set(self.passage_terms[sentence.passage_index])
+        return abstain_features(q, sentence, sentence_terms, passage_terms, top_dense, self.vocabulary, self.idf)
+
+    def abstain_score(self, q: Question, sentence: ScoredSentence, top_dense: float) -> float:
+        """Probability that the corpus does not answer `q` (see retrieval/abstain.py)."""
+        return abstain_probability(self.abstention_features(q, sentence, top_dense), self.config.abstain)
+
+    def answer_candidate(self, question: str) -> tuple[Question, ScoredSentence | None, float]:
+        """The question analysed, its best sentence and the best dense score: what abstention sees."""
+        q = analyze(validate_question(question))
+        ranked, dense = self.first_stage(q, self.config.rerank_depth, None, "hybrid", {})
+        sentence, _ = self.pick_answer(self.rerank(ranked, q), q)
+        return q, sentence, max(dense.values(), default=0.0)
+
+    def hits(self, order: list[int], reranked, k: int, answer: Answer | None) -> list[Hit]:
+        """Top k, without near-identical passages, with answer and sentence highlights."""
+        scores = {i: s for i, s, _ in reranked}
+        best = {i: b for i, _, b in reranked}
+        chosen: list[int] = []
+        seen: list[set] = []
+        for index in dict.fromkeys(order):
+            own = shingles(self.passages[index].text)
+            if own and any(len(own & other) >= NEAR_DUPLICATE * len(own) for other in seen):
+                continue
+            chosen.append(index)
+            seen.append(own)
+            if len(chosen) == k:
+                break
+        result = []
+        for rank, index in enumerate(chosen, start=1):
+            passage = self.passages[index]
+            marks = []
+            if best.get(index) is not None:
+                marks.append(Highlight(best[index].start, best[index].end, "sentence"))
+            if answer and answer.passage_id == passage.passage_id:
+                marks.append(Highlight(answer.start, answer.end, "answer"))
+            result.append(Hit(passage, round(scores.get(index, 0.0), 6), rank, tuple(marks)))
+        return result
+
+
+def normalize_value(text: str) -> str:
+    return " ".join(text.casefold().replace(",", "").split())
+
+
+def validate_question(question: str) -> str:
+    """The question with control characters and runs of spaces collapsed; BadQuestion when unusable."""
+    if not isinstance(question, str):
+        raise BadQuestion("the question must be text")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise BadQuestion(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+    cleaned = " ".join("".join(c if c.isprintable() else " " for c in question).split())
+    if not cleaned:
+        raise BadQuestion("the question is empty")
+    return cleaned
+
+
+def validate_k(k: int) -> None:
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise BadQuestion(f"k must be between 1 and {MAX_K}")
+
+
+def ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)

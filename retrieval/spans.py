@@ -1,0 +1,156 @@
+"""Candidate answer spans inside a sentence, by answer type.
+
+Patterns, not a model: amounts, percentages, counts, dates, and runs of
+capitalised words sorted into people, organisations and places by the words
+they contain. Every span is a pair of offsets into the sentence's document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Span", "candidate_spans"]
+
+MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+QUALIFIER = r"(?:(?:more than|less than|fewer than|over|under|nearly|almost|around|about|approximately|roughly|some|up to|at least|at most|an estimated|a total of|a record|only|just)\s+)?"
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+WORD_NUMBER = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a hundred)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+)
+SCALE = r"(?:\s?(?:million|billion|trillion|thousand|M\b|B\b))"
+MONEY = re.compile(rf"{QUALIFIER}(?:US|C|CA)?\$\s?(?:{NUMBER}){SCALE}?(?:\s(?:Canadian|U\.S\.)\sdollars)?|{QUALIFIER}(?:{NUMBER}){SCALE}?\s(?:million|billion\s)?(?:Canadian |U\.S\. )?(?:dollars|pesos)", re.I)
+PERCENT = re.compile(rf"{QUALIFIER}(?:{NUMBER})\s?(?:percent|per cent|%)|{QUALIFIER}(?:half|a third|two-thirds|a quarter|three-quarters|three-fold|four-fold|six-fold|two-fold|tenfold)", re.I)
+COUNT = re.compile(rf"{QUALIFIER}(?:{NUMBER}){SCALE}?(?:\s(?:to|and|or)\s(?:{NUMBER}){SCALE}?)?|{QUALIFIER}(?:hundreds|thousands|millions|tens) of thousands|{QUALIFIER}\b{WORD_NUMBER}\b(?:{SCALE})?", re.I)
+DATE = re.compile(
+    rf"(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?,?\s\d{{4}}|(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{4}}|{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?\b|"
+    rf"(?:fiscal years?|FY)\s?\d{{2,4}}(?:\s(?:and|to|-)\s\d{{2,4}})?|(?:(?:early|mid|late)[- ])?\b(?:19|20)\d{{2}}s?\b|\b(?:spring|summer|fall|autumn|winter) (?:of )?(?:19|20)\d{{2}}|\b{MONTHS}\b"
+)
+CAPWORD = r"(?:[A-Z][\w’'\.-]*[\w]|[A-Z]\.|[A-Z]{2,}\d*|\d+[A-Z]+)"
+CONNECT = r"(?:\s(?:of|for|de|del|da|do|la|las|los|and|the|on|in|y|to)\s|\s|-)"
+NAME_RUN = re.compile(rf"(?:“[^”]{{2,60}}”|\"[^\"]{{2,60}}\"|{CAPWORD}(?:{CONNECT}{CAPWORD})*)")
+
+ORG_WORDS = {
+    "Institute", "Council", "Bank", "Organization", "Organisation", "Agency", "Department", "Initiative", "Program",
+    "Programme", "Process", "Facility", "Fund", "Corporation", "Foundation", "Center", "Centre", "Community", "Platform",
+    "Partnership", "Commission", "Office", "Operation", "Conference", "Forum", "Alliance", "Committee", "Caucus",
+    "University", "Parole", "Neighbors", "Secretariat", "Project", "Association", "Network", "Framework", "Union",
+    "Court", "Tribunal", "Congress", "Senate", "House", "Guard", "Patrol", "Service", "Services", "Administration",
+    "Ministry", "Endowment", "Group", "Corps", "Summit", "Declaration", "Mechanism", "Plan", "Strategy", "Campaign",
+    "Unit", "Pilot", "Card", "Offices", "Mercosur", "CARICOM", "Times", "Press", "News", "Nacion", "Economist", "Room",
+    "Building", "Convention", "Act", "Rule", "Order", "Law", "Agreement", "Accord", "Compact", "Protocol", "Report",
+}
+PLACE_WORDS = {
+    "Argentina", "Bahamas", "Barbados", "Belize", "Bolivia", "Brazil", "Canada", "Chile", "Colombia", "Costa Rica",
+    "Cuba", "Dominican Republic", "Ecuador", "El Salvador", "Guatemala", "Guyana", "Haiti", "Honduras", "Jamaica",
+    "Mexico", "Nicaragua", "Panama", "Paraguay", "Peru", "Suriname", "Trinidad and Tobago", "United States", "Uruguay",
+    "Venezuela", "Spain", "Italy", "Ukraine", "Syria", "Russia", "China", "India", "Afghanistan", "Tunisia", "Egypt",
+    "Rwanda", "United Kingdom", "Europe", "Africa", "Asia", "Antigua and Barbuda", "Hispaniola", "South Korea", "Japan",
+    "Ohio", "Texas", "Florida", "New York", "Quebec", "California", "Chiapas", "Los Angeles", "Lima", "Quito", "Bogotá",
+    "Cúcuta", "Washington", "Del Rio", "Eagle Pass", "Guatemala City", "Denver", "Havana", "Port-au-Prince", "Manaus",
+    "São Paulo", "Boa Vista", "San Antonio", "Cartagena", "Darien", "Darién", "Darien Gap", "Darién Gap", "Rio Grande",
+    "Roxam Road", "Central America", "South America", "North America", "Latin America", "Caribbean", "Americas",
+    "Western Hemisphere", "Mexico City", "Miami", "Coney Island", "Lajas Blancas", "Bajo Chiquito", "Amazon",
+}
+TITLE_WORDS = {
+    "U.S.", "UN", "US", "Then", "Former", "New", "President", "Vice", "Secretary", "Prime", "Minister", "Foreign", "Ambassador",
+    "Dr.", "Mr.", "Ms.", "Mrs.", "Senator", "Governor", "Director", "Chair", "Commissioner", "Advisor", "Adviser",
+    "Administrator", "Deputy", "Principal", "National", "Security", "Homeland", "Assistant", "Special", "Coordinator",
+    "General", "Chief", "Senior", "Acting", "High", "White", "House", "State", "Economist", "Advisor,", "Representative",
+    "Colombian", "Mexican", "Brazilian", "Panamanian", "Guatemalan", "Canadian", "Ecuadorian", "Chilean", "Peruvian",
+    "American", "Venezuelan", "Cuban", "Haitian", "Costa", "Rican", "Refugees", "Of", "Chairman", "Director-General",
+}
+NOT_NAMES = {"The", "A", "An", "In", "On", "At", "By", "For", "With", "Since", "After", "Before", "During", "Under", "This",
+             "That", "These", "Those", "It", "Its", "Their", "His", "Her", "Our", "We", "They", "He", "She", "And", "But",
+             "U.S.", "UN", "LA", "Los", "Today", "Meanwhile", "However", "Also", "Both", "Each", "Some", "Many", "Most"}
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # offsets into the text the sentence was taken from
+    end: int
+    kind: str
+
+
+def candidate_spans(text: str, start: int, end: int, answer_type: str) -> list[Span]:
+    """Spans of `answer_type` inside text[start:end]."""
+    sentence = text[start:end]
+    finders = {
+        "money": [(MONEY, "money")],
+        "percent": [(PERCENT, "percent")],
+        "number": [(MONEY, "money"), (PERCENT, "percent"), (COUNT, "number")],
+        "date": [(DATE, "date")],
+    }
+    if answer_type in finders:
+        spans = []
+        for pattern, kind in finders[answer_type]:
+            spans += [Span(start + m.start(), start + m.end(), kind) for m in pattern.finditer(sentence) if m.group().strip()]
+        spans = [s for s in spans if not (answer_type == "number" and s.kind == "number" and is_year(text[s.start : s.end]))]
+        return drop_nested(spans)
+    if answer_type in {"person", "organisation", "place"}:
+        return [s for s in name_spans(text, start, end) if s.kind == answer_type]
+    return []
+
+
+def is_year(value: str) -> bool:
+    return bool(re.fullmatch(r"(?:19|20)\d\d", value.strip()))
+
+
+def drop_nested(spans: list[Span]) -> list[Span]:
+    """Keep the longest of overlapping spans."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
+        if kept and span.start < kept[-1].end:
+            continue
+        kept.append(span)
+    return kept
+
+
+def name_spans(text: str, start: int, end: int) -> list[Span]:
+    spans = []
+    for match in NAME_RUN.finditer(text, start, end):
+        s, e = trim_name(text, match.start(), match.end())
+        value = text[s:e]
+        if not value or value in NOT_NAMES or len(value) < 3:
+            continue
+        spans.append(Span(s, e, classify_name(value, at_sentence_start=s == start)))
+    return spans
+
+
+def trim_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop leading articles/titles and trailing connectors from a capitalised run."""
+    start = strip_titles(text, start, end)
+    for word in ("The ", "A ", "In ", "On ", "By ", "For ", "Since ", "After ", "Under "):
+        if text.startswith(word, start) and end - start > len(word) + 2:
+            start += len(word)
+    while end > start and text[end - 1] in " -.,’'" and not text[end - 2 : end] in {"S.", "U."}:
+        end -= 1
+    for tail in (" and", " of", " the", " for", " in", " on", " to"):
+        if text[start:end].endswith(tail):
+            end -= len(tail)
+    return start, end
+
+
+def strip_titles(text: str, start: int, end: int) -> int:
+    """Skip leading titles ("Principal Deputy National Security Advisor Jon Finer" -> "Jon Finer")
+    when at least two capitalised words remain."""
+    words = [(m.start(), m.group()) for m in re.finditer(r"\S+", text[start:end])]
+    index = 0
+    while index < len(words) - 2 and (words[index][1] in TITLE_WORDS or words[index][1] in {"for", "of", "the"}):
+        index += 1
+    while index and words[index][1] in {"for", "of", "the"}:
+        index -= 1
+    return start + words[index][0] if index and index < len(words) else start
+
+
+def classify_name(value: str, *, at_sentence_start: bool) -> str:
+    words = set(re.split(r"[\s-]+", value))
+    if value.startswith(("“", '"')) or words & ORG_WORDS or re.fullmatch(r"[A-Z]{2,}\d*|[A-Z0-9]{2,}", value):
+        return "organisation"
+    if value in PLACE_WORDS or any(value.endswith(place) or value.startswith(place + " ") for place in PLACE_WORDS if " " in place) or words & {w for w in PLACE_WORDS if " " not in w}:
+        return "place"
+    tokens = value.split()
+    if 2 <= len(tokens) <= 5 and all(t[:1].isupper() or t in {"de", "del", "da", "y", "la"} for t in tokens):
+        return "person"
+    return "other"
