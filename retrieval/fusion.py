@@ -20,7 +20,9 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int = RRF_K) -> dict[in
 
 def minmax(scores: np.ndarray) -> np.ndarray:
     """Scale to [0, 1]; constant scores become zeros."""
-    low, high = float(scores.min(initial=0.0)), float(scores.max(initial=0.0))
+    if scores.size == 0:
+        return scores
+    low, high = float(scores.min()), float(scores.max())
     return np.zeros_like(scores) if high - low < 1e-12 else (scores - low) / (high - low)
 
 

@@ -26,7 +26,8 @@ from ingest.sentences import sentence_spans
 from ingest.store import IndexData, read_index
 from retrieval.abstain import AbstainConfig, abstain_features, abstain_probability
 from retrieval.spans import candidate_spans
-from retrieval.answer import TYPED, Idf, ScoredSentence, SentenceIndex, bm25_idf, choose_span, score_sentence
+from retrieval.values import values_disagree
+from retrieval.answer import TYPED, Idf, coverage, ScoredSentence, SentenceIndex, bm25_idf, choose_span, score_sentence
 from retrieval.filters import filter_mask
 from retrieval.fusion import convex_fusion, minmax, reciprocal_rank_fusion
 from retrieval.query_encoder import load_query_encoder
@@ -38,6 +39,9 @@ __all__ = ["Retriever", "RetrievalConfig", "MAX_QUESTION_CHARS", "MAX_K"]
 MAX_QUESTION_CHARS = 1000
 MAX_K = 50
 NEAR_DUPLICATE = 0.8
+# Reference lists cite other works (titles, dates, URLs); they are evidence of
+# sources, rarely the answer, so they rank below the body text.
+REFERENCE_SECTIONS = frozenset({"notes", "endnotes", "references", "bibliography", "sources", "works cited", "footnotes"})
 WARM_LIMIT = 20_000  # passages; larger indexes split sentences lazily
 
 
@@ -45,13 +49,13 @@ WARM_LIMIT = 20_000  # passages; larger indexes split sentences lazily
 class RetrievalConfig:
     """Ranking settings; the defaults are the ones chosen on the dev split (README)."""
 
-    fusion: str = "rrf"  # "rrf" or "convex"
+    fusion: str = "convex"  # "convex" or "rrf": convex won on dev (README, "Ranking choices")
     rrf_k: int = 60
     alpha: float = 0.5  # dense weight for convex fusion
     candidates: int = 50  # from each of BM25 and dense
     rerank_depth: int = 20
     rerank: bool = True
-    weights: dict[str, float] = field(default_factory=lambda: {"fused": 1.0, "coverage": 0.6, "typed": 0.25, "order": 0.2})
+    weights: dict[str, float] = field(default_factory=lambda: {"fused": 1.0, "coverage": 0.6, "typed": 0.25, "order": 0.2, "reference": 0.5})
     sentence_weights: dict[str, float] = field(default_factory=lambda: {"order": 0.3, "typed": 0.35, "passage": 0.3})
     answer_passages: int = 3
     abstain: AbstainConfig = field(default_factory=AbstainConfig)
@@ -209,13 +213,18 @@ class Retriever:
             score = w["fused"] * fused_score
             if self.config.rerank and best is not None:
                 score += w["coverage"] * best.coverage + w["typed"] * float(best.typed) + w["order"] * best.order
+            if self.passages[index].section.casefold() in REFERENCE_SECTIONS:
+                score -= w["reference"]
             rescored.append((index, float(score), best))
         rescored.sort(key=lambda item: (-item[1], item[0]))
         return rescored + [(i, float(s) * 1e-3, None) for i, s in ranked[self.config.rerank_depth :]]
 
     def pick_answer(self, reranked, question: Question) -> tuple[ScoredSentence | None, float]:
         """The best sentence among the top passages, weighing the passage's own rank score."""
-        pool = [(best, score) for _, score, best in reranked[: self.config.answer_passages] if best is not None]
+        pool = [
+            (best, score) for index, score, best in reranked[: self.config.answer_passages]
+            if best is not None and self.passages[index].section.casefold() not in REFERENCE_SECTIONS
+        ]
         if not pool:
             return None, 0.0
         top = max(score for _, score in pool) or 1.0
@@ -244,8 +253,12 @@ class Retriever:
             passage = self.passages[index]
             if best is None or not best.typed or passage.doc_id in chosen_docs or best.coverage < chosen.coverage - self.config.abstain.conflict_margin:
                 continue
+            if coverage(self.sentence_terms(chosen), set(self.sentence_terms(best)), self.idf) < self.config.abstain.conflict_overlap:
+                continue  # a different event, not a different account of the same one
             alternative = self.make_answer(best, question)
-            if normalize_value(alternative.text) != normalize_value(answer.text) and all(normalize_value(a.text) != normalize_value(alternative.text) for _, a in found):
+            if values_disagree(question.answer_type, answer.text, alternative.text) and all(
+                normalize_value(a.text) != normalize_value(alternative.text) for _, a in found
+            ):
                 found.append((index, alternative))
                 chosen_docs.add(passage.doc_id)
         return found[:2]
@@ -265,10 +278,10 @@ class Retriever:
         others = self.alternatives(reranked, sentence, answer, q) if answer else []
         timings["answer"] = ms_since(step)
         order = [i for i, _, _ in reranked]
-        order = [i for i, _ in others] + order if others else order
-        if others and answer:
-            first = self.by_id[answer.passage_id]
-            order = [first] + [i for i in order if i != first]
+        if answer:
+            # the cited passage first, then the passages of disagreeing sources
+            lead = [self.by_id[answer.passage_id]] + [i for i, _ in others]
+            order = lead + [i for i in order if i not in lead]
         hits = self.hits(order, reranked, k, answer)
         abstain = sentence is None or self.abstain_score(q, sentence, max(dense.values(), default=0.0)) > self.config.abstain.threshold
         timings["total"] = ms_since(started)
@@ -276,9 +289,12 @@ class Retriever:
             return Result(question=q.text, answerable=False, answer=None, passages=[], related=hits, timings_ms=timings)
         return Result(q.text, True, answer, hits, [], timings, alternatives=[a for _, a in others])
 
-    def abstention_features(self, q: Question, sentence: ScoredSentence, top_dense: float) -> tuple[float, ...]:
+    def sentence_terms(self, sentence: ScoredSentence) -> tuple[str, ...]:
         sentences = self.sentences(sentence.passage_index)
-        sentence_terms = {t for span, terms in zip(sentences.spans, sentences.terms) if span == (sentence.start, sentence.end) for t in terms}
+        return next((terms for span, terms in zip(sentences.spans, sentences.terms) if span == (sentence.start, sentence.end)), ())
+
+    def abstention_features(self, q: Question, sentence: ScoredSentence, top_dense: float) -> tuple[float, ...]:
+        sentence_terms = set(self.sentence_terms(sentence))
         passage_terms = set(self.passage_terms[sentence.passage_index])
         return abstain_features(q, sentence, sentence_terms, passage_terms, top_dense, self.vocabulary, self.idf)
 
