@@ -24,5 +24,24 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Builds (or incrementally refreshes) the index of $(SOURCES), then serves
+# the page and the API on 127.0.0.1:$(PORT).
+serve: $(STAMP)
+	$(BIN)/citeqa ingest $(SOURCES) --index $(INDEX)
+	$(BIN)/citeqa serve --host 127.0.0.1 --port $(PORT) --index $(INDEX)
+
+# The eval set's test split against the index of the bundled corpus plus the
+# primary texts, gated on eval/baseline.json.
+eval: $(STAMP)
+	$(BIN)/citeqa eval --split test --baseline eval/baseline.json
+
+# Explicitly accept the current figures as the new baseline.
+eval-baseline: $(STAMP)
+	$(BIN)/citeqa eval --split test --update-baseline eval/baseline.json
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.ingest_bench
+	$(BIN)/python -m benchmarks.ask_bench
+
 clean:
 	rm -rf .citeqa .pytest_cache .hypothesis eval/reports

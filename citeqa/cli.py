@@ -174,3 +174,109 @@ def print_eval(summary: dict, categories: dict, meta: dict, paths: dict) -> None
         else:
             typer.echo(f"    {name:<13} n={row['n']:<3} {row['hit@1']} / {row['hit@5']} / {row['sentence']} / {row['span']}")
     typer.echo(f"reports: {paths['markdown']}, {paths['json']}, {paths['chart']}")
+
+
+def load_retriever(index: Optional[Path]):
+    from retrieval import Retriever
+
+    settings = Settings()
+    return Retriever.load(index or settings.index_dir, model=settings.model)
+
+
+def parse_filters(retriever, sources: list[str], kinds: list[str], since: str, until: str):
+    """--source takes a doc id or (part of) a publisher's name."""
+    from retrieval import Filters
+
+    doc_ids = tuple(s for s in sources if s in retriever.documents)
+    publishers = tuple(s for s in sources if s not in retriever.documents)
+    return Filters(doc_ids=doc_ids, publishers=publishers, kinds=tuple(kinds), date_from=since, date_to=until)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    k: Annotated[int, typer.Option("--k", help="How many passages to return (1-50).")] = 5,
+    source: Annotated[list[str], typer.Option("--source", help="A doc id or publisher to search (repeatable).")] = [],
+    kind: Annotated[list[str], typer.Option("--kind", help="Document kind, e.g. primary or analysis (repeatable).")] = [],
+    since: Annotated[str, typer.Option(help="Only sources dated on or after YYYY[-MM[-DD]].")] = "",
+    until: Annotated[str, typer.Option(help="Only sources dated on or before YYYY[-MM[-DD]].")] = "",
+    cite: Annotated[Optional[str], typer.Option(help="Print citations of the sources: markdown, bibtex or csl-json.")] = None,
+    index: IndexOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a question with cited, verbatim passages."""
+    from citeqa.render import render_answer, result_json
+    from retrieval.citations import FORMATS, cite as format_citation
+
+    if cite is not None and cite not in FORMATS:
+        fail(f"--cite must be one of {', '.join(FORMATS)}", 2)
+    try:
+        retriever = load_retriever(index)
+        result = retriever.ask(question, k=k, filters=parse_filters(retriever, source, kind, since, until))
+    except CiteqaError as exc:
+        fail(str(exc))
+    if as_json or not sys.stdout.isatty() and cite is None:
+        typer.echo(json.dumps(result_json(retriever, result), ensure_ascii=False, indent=1))
+    else:
+        typer.echo(render_answer(retriever, result, color=sys.stdout.isatty()))
+    if cite is not None:
+        hits = result.passages or result.related
+        for doc_id in dict.fromkeys(h.passage.doc_id for h in hits):
+            first = next(h.passage for h in hits if h.passage.doc_id == doc_id)
+            typer.echo(format_citation(retriever.document(doc_id), cite, page=first.page, section=first.section))
+
+
+@app.command()
+def quote(
+    text: Annotated[str, typer.Argument(help="The quotation to look for.")],
+    index: IndexOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check whether a quotation appears in the corpus (exact or near matches)."""
+    try:
+        retriever = load_retriever(index)
+        matches = retriever.find_quote(text)
+    except CiteqaError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps([m.__dict__ for m in matches], ensure_ascii=False, indent=1))
+        return
+    if not matches:
+        typer.echo("Not found in the corpus.")
+        raise typer.Exit(1)
+    for m in matches:
+        doc = retriever.document(m.doc_id)
+        label = "exact" if m.exact else f"near ({m.similarity:.0%})"
+        typer.echo(f"{label}: “{m.text}”\n  — {doc.metadata.title or doc.doc_id}, {doc.metadata.publisher} {doc.metadata.date} [{m.doc_id} {m.start}:{m.end}]")
+
+
+@app.command()
+def docs(index: IndexOption = None, as_json: JsonOption = False) -> None:
+    """List the indexed documents and what is known of them."""
+    try:
+        retriever = load_retriever(index)
+    except CiteqaError as exc:
+        fail(str(exc))
+    rows = [{"doc_id": d.doc_id, **{k: v for k, v in d.metadata.__dict__.items() if k not in {"extra", "path"}}} for d in sorted(retriever.documents.values(), key=lambda d: d.doc_id)]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for row in rows:
+        typer.echo(f"{row['doc_id']:<52} {row['date']:<10} {row['publisher'][:40]:<40} {row['title'][:70]}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    index: IndexOption = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web page and the JSON API."""
+    import os
+
+    import uvicorn
+
+    if index is not None:
+        os.environ["CITEQA_INDEX_DIR"] = str(index)
+    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")

@@ -32,6 +32,7 @@ from retrieval.filters import filter_mask
 from retrieval.fusion import convex_fusion, minmax, reciprocal_rank_fusion
 from retrieval.query_encoder import load_query_encoder
 from retrieval.question import Question, analyze
+from retrieval.quotes import MIN_QUOTE_CHARS, QuoteIndex, QuoteMatch
 from retrieval.records import Answer, Filters, Highlight, Hit, Result
 
 __all__ = ["Retriever", "RetrievalConfig", "MAX_QUESTION_CHARS", "MAX_K"]
@@ -78,6 +79,7 @@ class Retriever:
         self.bm25_vocab = data.bm25.vocab_dict
         self._sentences: dict[int, SentenceIndex] = {}
         self._spans: dict[tuple[str, int, int, str], tuple] = {}
+        self._quotes: QuoteIndex | None = None
         if len(self.passages) <= WARM_LIMIT:
             self.warm()
 
@@ -308,6 +310,20 @@ class Retriever:
         ranked, dense = self.first_stage(q, self.config.rerank_depth, None, "hybrid", {})
         sentence, _ = self.pick_answer(self.rerank(ranked, q), q)
         return q, sentence, max(dense.values(), default=0.0)
+
+    def find_quote(self, quote: str) -> list[QuoteMatch]:
+        """Exact occurrences of `quote` (case, quote style and spacing ignored), else near ones."""
+        cleaned = " ".join(quote.split())
+        if len(cleaned) < MIN_QUOTE_CHARS:
+            raise BadQuestion(f"a quote needs at least {MIN_QUOTE_CHARS} characters")
+        if self._quotes is None:
+            self._quotes = QuoteIndex(self.documents)
+        exact = self._quotes.exact(cleaned)
+        if exact:
+            return exact
+        hits = self.search(cleaned[:MAX_QUESTION_CHARS], k=8)
+        candidates = [(h.passage.doc_id, h.passage.start, h.passage.end) for h in hits]
+        return self._quotes.near(cleaned, candidates)
 
     def hits(self, order: list[int], reranked, k: int, answer: Answer | None) -> list[Hit]:
         """Top k, without near-identical passages, with answer and sentence highlights."""

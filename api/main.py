@@ -1,0 +1,139 @@
+"""The FastAPI application: wiring only. Routes live in api/routes/.
+
+    uvicorn --factory api.main:create_app
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.routes import ask, documents, health, quote
+from citeqa.errors import CiteqaError
+from citeqa.settings import Settings
+from retrieval import Retriever
+
+__all__ = ["create_app", "MAX_BODY_BYTES"]
+
+STATIC = Path(__file__).with_name("static")
+MAX_BODY_BYTES = 64 * 1024
+log = logging.getLogger("citeqa.api")
+
+
+def create_app(settings: Settings | None = None, *, retriever: Retriever | None = None) -> FastAPI:
+    """The app; loads the index at start-up unless a retriever is handed in (tests)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if retriever is not None:
+            app.state.retriever = retriever
+        else:
+            load_retriever(app, settings)
+        yield
+
+    app = FastAPI(
+        title="citeqa",
+        version="0.1.0",
+        description="Answers about the Los Angeles Declaration on Migration and Protection, quoted verbatim with exact citations.",
+        lifespan=lifespan,
+    )
+    app.state.retriever = retriever
+    app.state.settings = settings
+    app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES)
+    for module in (ask, documents, quote, health):
+        app.include_router(module.router)
+    add_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", media_type="text/html")
+
+    return app
+
+
+def load_retriever(app: FastAPI, settings: Settings) -> None:
+    try:
+        app.state.retriever = Retriever.load(settings.index_dir, model=settings.model)
+    except CiteqaError as exc:
+        app.state.retriever = None
+        app.state.load_error = str(exc)
+        log.error("index not loaded: %s", exc)
+
+
+def readable(errors: list[dict]) -> str:
+    """Pydantic's errors as one sentence, without echoing the (possibly huge) input."""
+    parts = []
+    for error in errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in {"body", "query", "path"})
+        parts.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid")))
+    return "; ".join(parts)[:500] or "invalid request"
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return JSONResponse({"detail": "the request body is not valid JSON"}, status_code=400)
+        return JSONResponse({"detail": readable(errors)}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(CiteqaError)
+    async def domain_error(request: Request, exc: CiteqaError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
+        log.exception("unexpected error on %s", request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over `limit` bytes (413) and non-JSON bodies on POST (415), before parsing."""
+
+    def __init__(self, app, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] not in {"POST", "PUT", "PATCH"}:
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        if not headers.get("content-type", "").split(";")[0].strip().lower() == "application/json":
+            await JSONResponse({"detail": "send the body as application/json"}, status_code=415)(scope, receive, send)
+            return
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.limit:
+            await JSONResponse({"detail": f"the request body is larger than {self.limit} bytes"}, status_code=413)(scope, receive, send)
+            return
+        body, more = bytearray(), True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                await JSONResponse({"detail": f"the request body is larger than {self.limit} bytes"}, status_code=413)(scope, receive, send)
+                return
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send)

@@ -1,0 +1,47 @@
+"""Questions in, cited answers out."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api.convert import ask_out
+from api.deps import RetrieverDep
+from api.schemas import AskIn, AskOut, ErrorOut, FiltersIn
+from citeqa.errors import BadQuestion
+from retrieval import Filters
+from retrieval.retriever import MAX_K, MAX_QUESTION_CHARS
+
+router = APIRouter(prefix="/api", tags=["ask"])
+ERRORS = {400: {"model": ErrorOut}, 413: {"model": ErrorOut}, 415: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+
+
+def run_ask(retriever, question: str, k: int, filters: FiltersIn) -> AskOut:
+    started = time.perf_counter()
+    try:
+        result = retriever.ask(question, k=k, filters=Filters(**{key: tuple(v) if isinstance(v, list) else v for key, v in filters.model_dump().items()}))
+    except BadQuestion as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    return ask_out(retriever, result, (time.perf_counter() - started) * 1000)
+
+
+@router.post("/ask", response_model=AskOut, responses=ERRORS, summary="Ask a question (JSON body)")
+def ask_post(body: AskIn, retriever: RetrieverDep) -> AskOut:
+    return run_ask(retriever, body.question, body.k, body.filters)
+
+
+@router.get("/ask", response_model=AskOut, responses=ERRORS, summary="Ask a question (query string)")
+def ask_get(
+    retriever: RetrieverDep,
+    q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION_CHARS, description="The question.")],
+    k: Annotated[int, Query(ge=1, le=MAX_K)] = 5,
+    doc_id: Annotated[list[str], Query(max_length=100)] = [],
+    publisher: Annotated[list[str], Query(max_length=20)] = [],
+    kind: Annotated[list[str], Query(max_length=10)] = [],
+    since: Annotated[str, Query(pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$")] = "",
+    until: Annotated[str, Query(pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$")] = "",
+) -> AskOut:
+    filters = FiltersIn(doc_ids=doc_id, publishers=publisher, kinds=kind, date_from=since, date_to=until)
+    return run_ask(retriever, q, k, filters)

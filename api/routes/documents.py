@@ -1,0 +1,39 @@
+"""Documents and passages: the served text that every offset indexes into."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path
+
+from api.convert import document_out, document_summary, passage_out
+from api.deps import RetrieverDep
+from api.schemas import ID_PATTERN, DocumentOut, DocumentSummary, ErrorOut, PassageOut
+from citeqa.errors import UnknownId
+from retrieval import Hit
+
+router = APIRouter(prefix="/api", tags=["documents"])
+IdPath = Annotated[str, Path(pattern=ID_PATTERN, description="Letters, digits, '.', '_' and '-' only.")]
+NOT_FOUND = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+
+
+@router.get("/documents", response_model=list[DocumentSummary])
+def list_documents(retriever: RetrieverDep) -> list[DocumentSummary]:
+    return [document_summary(d) for d in sorted(retriever.documents.values(), key=lambda d: d.doc_id)]
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentOut, responses=NOT_FOUND)
+def get_document(doc_id: IdPath, retriever: RetrieverDep) -> DocumentOut:
+    try:
+        return document_out(retriever.document(doc_id))
+    except UnknownId as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@router.get("/passages/{passage_id}", response_model=PassageOut, responses=NOT_FOUND)
+def get_passage(passage_id: IdPath, retriever: RetrieverDep) -> PassageOut:
+    try:
+        passage = retriever.passage(passage_id)
+    except UnknownId as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+    return passage_out(retriever, Hit(passage, 0.0, 1))

@@ -1,0 +1,22 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> JSONResponse:
+    retriever = getattr(request.app.state, "retriever", None)
+    if retriever is None:
+        return JSONResponse({"status": "not ready", "detail": getattr(request.app.state, "load_error", "loading")}, status_code=503)
+    manifest = retriever.data.manifest
+    return JSONResponse({"status": "ready", "documents": len(retriever.documents), "passages": len(retriever.passages), "model": manifest["model"], "built_at": manifest["built_at"]})

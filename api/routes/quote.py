@@ -1,0 +1,21 @@
+"""Check a quotation against the corpus."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+
+from api.convert import quote_match_out
+from api.deps import RetrieverDep
+from api.schemas import ErrorOut, QuoteIn, QuoteOut
+from citeqa.errors import BadQuestion
+
+router = APIRouter(prefix="/api", tags=["quote"])
+
+
+@router.post("/quote", response_model=QuoteOut, responses={422: {"model": ErrorOut}, 413: {"model": ErrorOut}, 415: {"model": ErrorOut}})
+def check_quote(body: QuoteIn, retriever: RetrieverDep) -> QuoteOut:
+    try:
+        matches = retriever.find_quote(body.text)
+    except BadQuestion as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    return QuoteOut(text=body.text, found=bool(matches), matches=[quote_match_out(retriever, m) for m in matches])

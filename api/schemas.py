@@ -1,0 +1,129 @@
+"""HTTP schemas: one per direction. Pydantic lives here, at the edge, and nowhere deeper."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from retrieval.retriever import MAX_K, MAX_QUESTION_CHARS
+
+ID_PATTERN = r"^[A-Za-z0-9._-]{1,200}$"
+ISO_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FiltersIn(Strict):
+    doc_ids: list[str] = Field(default_factory=list, max_length=100)
+    publishers: list[str] = Field(default_factory=list, max_length=20)
+    kinds: list[str] = Field(default_factory=list, max_length=10)
+    date_from: str = Field(default="", pattern=r"^$|" + ISO_DATE[1:])
+    date_to: str = Field(default="", pattern=r"^$|" + ISO_DATE[1:])
+
+
+class AskIn(Strict):
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    k: int = Field(default=5, ge=1, le=MAX_K, strict=True)
+    filters: FiltersIn = Field(default_factory=FiltersIn)
+
+    @field_validator("question")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not "".join(c for c in value if c.isprintable()).strip():
+            raise ValueError("the question is empty")
+        return value
+
+
+class QuoteIn(Strict):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class HighlightOut(BaseModel):
+    start: int
+    end: int
+    kind: str
+
+
+class PassageOut(BaseModel):
+    passage_id: str
+    doc_id: str
+    title: str
+    publisher: str
+    date: str
+    url: str
+    page: int | None
+    section: str
+    start: int
+    end: int
+    text: str
+    score: float
+    highlights: list[HighlightOut]
+    also_in: list[str]
+
+
+class AnswerOut(BaseModel):
+    text: str
+    sentence: str
+    doc_id: str
+    passage_id: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    title: str
+    publisher: str
+    date: str
+    url: str
+
+
+class AskOut(BaseModel):
+    question: str
+    answerable: bool
+    answer: AnswerOut | None
+    alternatives: list[AnswerOut]
+    passages: list[PassageOut]
+    related: list[PassageOut]
+    took_ms: float
+    timings_ms: dict[str, float]
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    publisher: str
+    author: str
+    date: str
+    url: str
+    kind: str
+    license: str
+    pages: int | None
+    characters: int
+
+
+class DocumentOut(DocumentSummary):
+    text: str
+
+
+class QuoteMatchOut(BaseModel):
+    exact: bool
+    similarity: float
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    title: str
+    publisher: str
+    date: str
+    url: str
+    page: int | None
+
+
+class QuoteOut(BaseModel):
+    text: str
+    found: bool
+    matches: list[QuoteMatchOut]
+
+
+class ErrorOut(BaseModel):
+    detail: str
