@@ -59,7 +59,13 @@ def published_figures(folder: Path) -> list[str]:
     readme = folder / "README.md"
     if not readme.exists():
         return []
-    return [line for line in readme.read_text(encoding="utf-8").splitlines() if re.match(r"^\| (?!system|---)", line)]
+    lines, inside = [], False
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            inside = "published" in line.casefold()
+        elif inside and re.match(r"^\| (?!system|---)", line):
+            lines.append(line)
+    return lines
 
 
 def run_beir(folder: Path, *, cache_dir: Path, model: str, as_json: bool, echo, modes: tuple[str, ...] = ("dense", "bm25", "hybrid")) -> dict:

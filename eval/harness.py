@@ -126,7 +126,8 @@ def headline(outcomes: list[QuestionOutcome]) -> dict[str, float]:
     return {
         **{f"hit@{k}": mean(hit_at(o.relevant, k) for o in answerable) for k in (1, 3, 5, 10)},
         "mrr@10": mean(reciprocal_rank(o.relevant, 10) for o in answerable),
-        "ndcg@10": mean(ndcg_at([float(r) for r in o.relevant], [1.0], 10) for o in answerable),
+        # binary gains; the ideal ranking puts every grounded passage found first
+        "ndcg@10": mean(ndcg_at([float(r) for r in o.relevant], [1.0] * max(1, sum(o.relevant)), 10) for o in answerable),
         "recall@100": mean(float(o.recall_hit) for o in answerable),
         "evidence_recall@5": mean(o.evidence_recall5 for o in answerable),
         "sentence": mean(float(o.sentence_ok) for o in answerable),

@@ -42,6 +42,26 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), positions
 
 
+def best_alignment(window: str, needle: str) -> tuple[int, int, float]:
+    """The stretch of `window` that matches `needle` best: (start, end, similarity in 0..1).
+
+    Matching blocks are grouped into a stretch at most 1.5x the needle's length;
+    similarity = 2 * matched characters / (needle length + stretch length)."""
+    blocks = [b for b in difflib.SequenceMatcher(None, window, needle, autojunk=False).get_matching_blocks() if b.size >= 3]
+    best = (0, 0, 0.0)
+    for i, first in enumerate(blocks):
+        matched, end = 0, first.a
+        for block in blocks[i:]:
+            if block.a + block.size - first.a > 1.5 * len(needle):
+                break
+            matched += block.size
+            end = block.a + block.size
+        similarity = 2 * matched / (len(needle) + end - first.a)
+        if similarity > best[2]:
+            best = (first.a, end, similarity)
+    return best
+
+
 class QuoteIndex:
     """Folded copies of the documents, built once."""
 
@@ -65,13 +85,7 @@ class QuoteIndex:
         for doc_id, start, end in candidates:
             text = self.documents[doc_id].text
             window = fold_with_map(text[start:end])[0]
-            matcher = difflib.SequenceMatcher(None, window, needle, autojunk=False)
-            block = max(matcher.get_matching_blocks(), key=lambda b: b.size)
-            if not block.size:
-                continue
-            lo = max(0, block.a - block.b)
-            hi = min(len(window), lo + len(needle))
-            similarity = difflib.SequenceMatcher(None, window[lo:hi], needle, autojunk=False).ratio()
+            lo, hi, similarity = best_alignment(window, needle)
             if similarity >= NEAR_THRESHOLD:
                 s, e = self.align(text, start, end, lo, hi)
                 found.append(QuoteMatch(doc_id, s, e, text[s:e], False, round(similarity, 3)))

@@ -28,7 +28,7 @@ DATE = re.compile(
     rf"(?:fiscal years?|FY)\s?\d{{2,4}}(?:\s(?:and|to|-)\s\d{{2,4}})?|(?:(?:early|mid|late)[- ])?\b(?:19|20)\d{{2}}s?\b|\b(?:spring|summer|fall|autumn|winter) (?:of )?(?:19|20)\d{{2}}|\b{MONTHS}\b"
 )
 CAPWORD = r"(?:[A-Z][\w’'\.-]*[\w]|[A-Z]\.|[A-Z]{2,}\d*|\d+[A-Z]+)"
-CONNECT = r"(?:\s(?:of|for|de|del|da|do|la|las|los|and|the|on|in|y|to)\s|\s|-)"
+CONNECT = r"(?:\s(?:of|for|de|del|da|do|la|las|los|and|the|y)\s|\s|-)"
 NAME_RUN = re.compile(rf"(?:“[^”]{{2,60}}”|\"[^\"]{{2,60}}\"|{CAPWORD}(?:{CONNECT}{CAPWORD})*)")
 
 ORG_WORDS = {

@@ -37,3 +37,21 @@ def real_index(tmp_path_factory) -> Path:
     sources = [CORPUS] + ([PRIMARY] if PRIMARY.is_dir() else [])
     ingest(sources, index_dir, model="all-MiniLM-L6-v2", encoder_factory=lambda: load_encoder("all-MiniLM-L6-v2"))
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def fake_index(tmp_path_factory):
+    """The bundled corpus indexed with the fake encoder: fast, deterministic."""
+    from ingest.build import ingest
+
+    index_dir = tmp_path_factory.mktemp("fake-index")
+    encoder = FakeEncoder()
+    ingest([CORPUS], index_dir, model=encoder.name, encoder_factory=lambda: encoder)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def fake_retriever(fake_index):
+    from retrieval import Retriever
+
+    return Retriever.load(fake_index, encoder=FakeEncoder())

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (not tests: the machines are shared and noisy)."""

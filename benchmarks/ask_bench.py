@@ -1,0 +1,45 @@
+"""In-process `ask` latency on an index, model warm, with the per-stage breakdown.
+
+    python -m benchmarks.ask_bench [--index .citeqa/eval-index] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from eval.dataset import load_questions
+from eval.metrics import percentile
+from retrieval import Retriever
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--index", type=Path, default=Path(".citeqa/eval-index"))
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    retriever = Retriever.load(args.index)
+    questions = [q.question for q in load_questions()]
+    for question in questions[:20]:
+        retriever.ask(question)
+    totals, stages = [], defaultdict(list)
+    for _ in range(args.rounds):
+        for question in questions:
+            started = time.perf_counter()
+            result = retriever.ask(question)
+            totals.append((time.perf_counter() - started) * 1000)
+            for stage, ms in result.timings_ms.items():
+                stages[stage].append(ms)
+    print(f"ask on {args.index}: {len(retriever.passages)} passages, {len(totals)} calls ({len(questions)} questions x {args.rounds})")
+    print(f"  median {statistics.median(totals):.2f} ms   p95 {percentile(totals, 95):.2f} ms   max {max(totals):.2f} ms")
+    print("  stage      median ms   p95 ms")
+    for stage in ("encode", "bm25", "dense", "fusion", "rerank", "answer", "total"):
+        values = stages.get(stage, [0.0])
+        print(f"  {stage:<9} {statistics.median(values):>9.3f} {percentile(values, 95):>8.3f}")
+
+
+if __name__ == "__main__":
+    main()
