@@ -9,7 +9,7 @@ INDEX ?= .citeqa/index
 SOURCES ?= corpus
 PORT ?= 8000
 
-.PHONY: install test serve eval eval-baseline bench clean
+.PHONY: install test serve eval eval-baseline bench clean browser-deps
 
 install: $(STAMP)
 
@@ -42,6 +42,10 @@ eval-baseline: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.ingest_bench
 	$(BIN)/python -m benchmarks.ask_bench
+
+# Debian's Chromium for the browser tests (needs root; CI runs this first).
+browser-deps:
+	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
 
 clean:
 	rm -rf .citeqa .pytest_cache .hypothesis eval/reports

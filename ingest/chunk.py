@@ -1,9 +1,10 @@
 """Split a cleaned document into passages that follow its structure.
 
 Passages follow headings and paragraphs, never split a sentence, and hold at
-most `max_words` words: all-MiniLM-L6-v2 reads 256 word pieces, and this
-corpus averages about 1.4 pieces a word, so 150 words plus the title and
-section prepended for embedding stay inside the window. A paragraph longer
+most `max_words` words: all-MiniLM-L6-v2 reads 256 word pieces, and prose here
+averages about 1.4 pieces a word, so 150 words plus the section heading
+prepended for embedding stay inside the window. URLs and other long tokens
+are counted by length, or reference lists would overrun it. A paragraph longer
 than that becomes overlapping windows of whole sentences.
 """
 
@@ -34,7 +35,9 @@ class Block:
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    """Length in words, a long token (a URL, a DOI) counting as one word per 4 characters:
+    the model's word-piece tokenizer splits those into many pieces."""
+    return sum(1 if len(word) <= 12 else -(-len(word) // 4) for word in text.split())
 
 
 def is_heading(line: str) -> bool:

@@ -43,7 +43,8 @@ NEAR_DUPLICATE = 0.8
 # Reference lists cite other works (titles, dates, URLs); they are evidence of
 # sources, rarely the answer, so they rank below the body text.
 REFERENCE_SECTIONS = frozenset({"notes", "endnotes", "references", "bibliography", "sources", "works cited", "footnotes"})
-WARM_LIMIT = 20_000  # passages; larger indexes split sentences lazily
+WARM_LIMIT = 20_000
+FAISS_THREAD_LIMIT = 100_000  # passages; larger indexes split sentences lazily
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,10 @@ class Retriever:
         if wanted != built_with:
             raise ModelMismatch(f"index {index_dir} was built with model {built_with!r}, not {wanted!r}; re-run ingest with --model {wanted}")
         encoder = encoder or load_query_encoder(built_with)
+        if len(data.passages) < FAISS_THREAD_LIMIT:
+            import faiss
+
+            faiss.omp_set_num_threads(1)  # OpenMP threads cost more than they save on a small index
         if encoder.dim != data.manifest["dimension"]:
             raise ModelMismatch(f"model {wanted!r} makes {encoder.dim}-d vectors; the index holds {data.manifest['dimension']}-d")
         return cls(data, encoder, config)

@@ -256,6 +256,9 @@
 
   function render(data) {
     clear(resultsBody);
+    // With no answer, any "answer" marks in the nearest passages are only
+    // candidates the service rejected: styled down, not as answers.
+    resultsBody.className = data.answerable && data.answer ? "answered" : "unanswered";
     var frag = document.createDocumentFragment();
     frag.appendChild(el("p", { className: "asked" }, ["Question: ", el("q", { text: data.question })]));
     if (data.answerable && data.answer) {
@@ -334,13 +337,17 @@
           var id = "src-" + doc.doc_id.replace(/[^A-Za-z0-9_-]/g, "_");
           var box = el("input", { type: "checkbox", id: id, value: doc.doc_id, name: "doc" });
           box.checked = pendingDocIds.indexOf(doc.doc_id) !== -1;
-          var meta = [doc.publisher, doc.date].filter(Boolean).join(", ");
+          var meta = null;
+          if (doc.publisher || doc.date) {
+            meta = el("span", { className: "source-meta" }, [
+              doc.publisher || "",
+              doc.publisher && doc.date ? ", " : "",
+              doc.date ? el("span", { className: "nowrap", text: doc.date }) : null,
+            ]);
+          }
           list.appendChild(el("li", null, [
             box,
-            el("label", { "for": id }, [
-              el("span", { className: "source-title", text: doc.title || doc.doc_id }),
-              meta ? el("span", { className: "source-meta", text: meta }) : null,
-            ]),
+            el("label", { "for": id }, [el("span", { className: "source-title", text: doc.title || doc.doc_id }), meta]),
           ]));
         });
       sourceList.appendChild(el("p", { className: "source-kind", text: KIND_LABELS[kind] || kind }));

@@ -7,6 +7,7 @@ Screenshots land in test-artifacts/ for a human to look at.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -33,11 +34,15 @@ CHROMIUM_ARGS = [
 READY_TIMEOUT_S = 120
 RESULT = ".answer, .no-answer, #error:not([hidden])"
 
+# CI installs Chromium (.ci/run -> make browser-deps): there a missing browser is a failure,
+# not a skip, so a green run cannot hide browser tests that never ran.
+if os.environ.get("CI") and not CHROMIUM.exists():
+    raise RuntimeError("CI=true but /usr/bin/chromium is missing: run `make browser-deps`")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (apt-get install -y chromium chromium-driver)"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is missing (make browser-deps, or apt-get install -y chromium)"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing (pip install playwright)")
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing (pip install -e '.[test]')")
 
 
 def free_port() -> int:
@@ -241,3 +246,51 @@ def test_source_filter_is_sent_and_respected(page):
     titles = page.locator(".passage-title cite").all_inner_texts() + page.locator(".answer .cite cite").all_inner_texts()
     assert titles and all(t == "Los Angeles Declaration on Migration and Protection" for t in titles)
     assert "doc=la-declaration-2022-06-10" in page.url
+
+
+def test_tricky_response_renders_safely(page):
+    """A hand-made response: offsets counted in code points past an emoji,
+    markup in the text, a javascript: URL, an empty title, a page number,
+    nested and overlapping highlights, and a disagreeing source."""
+    text = "\U0001f600 Alpha <b>beta</b> gamma. Delta <i>epsilon</i>."
+    base = 100
+    sentence = "\U0001f600 Alpha <b>beta</b> gamma."
+    answer_at = base + text.index("<b>beta</b>")
+    answer = {
+        "text": "<b>beta</b>", "sentence": sentence, "doc_id": "doc-x", "passage_id": "p1",
+        "start": answer_at, "end": answer_at + len("<b>beta</b>"), "sentence_start": base, "sentence_end": base + len(sentence),
+        "title": "", "publisher": "<em>Pub</em>", "date": "2022-06-10", "url": "javascript:window.__pwned=3",
+    }
+    alternative = {**answer, "text": "gamma", "start": base + text.index("gamma"), "end": base + text.index("gamma") + 5,
+                   "publisher": "Other Pub", "url": "https://example.org/other"}
+    passage = {
+        "passage_id": "p1", "doc_id": "doc-x", "title": "", "publisher": "<em>Pub</em>", "date": "2022-06-10",
+        "url": "javascript:window.__pwned=3", "page": 3, "section": "ignored", "start": base, "end": base + len(text),
+        "text": text, "score": 1.0, "also_in": ["001_03a5958c15c3af4f", "unknown-doc"],
+        "highlights": [
+            {"start": base, "end": base + len(sentence), "kind": "sentence"},
+            {"start": answer_at, "end": answer_at + len("<b>beta</b>"), "kind": "answer"},
+            # partly outside the sentence: clipped, never breaks the text
+            {"start": base + text.index("gamma"), "end": base + text.index("epsilon"), "kind": "answer"},
+        ],
+    }
+    body = {"question": "q", "answerable": True, "answer": answer, "alternatives": [alternative],
+            "passages": [passage], "related": [], "took_ms": 1.0, "timings_ms": {}}
+    page.route("**/api/ask", lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(body)))
+    ask(page, "anything")
+
+    assert page.locator(".answer mark.hl-answer").first.inner_text() == "<b>beta</b>"
+    assert page.locator("#passage-1 .passage-text").inner_text() == text
+    assert page.locator("#passage-1 mark.hl-sentence mark.hl-answer").first.inner_text() == "<b>beta</b>"
+    assert page.locator("#results b, #results i, #results em").count() == 0
+    assert page.locator("#results a[href^='javascript']").count() == 0
+    meta = page.locator("#passage-1 .meta").inner_text()
+    assert "p. 3" in meta and "ignored" not in meta and "<em>Pub</em>" in meta
+    assert page.locator("#passage-1 .passage-title cite").inner_text() == "doc-x"
+    also = page.locator("#passage-1 .also-in").inner_text()
+    assert "The Los Angeles Declaration Continues" in also and "unknown-doc" in also
+    disagree = page.locator(".disagree")
+    assert disagree.locator("h3").inner_text() == "Sources disagree:"
+    assert "Other Pub" in disagree.inner_text() and disagree.locator("mark.hl-answer").inner_text() == "gamma"
+    assert disagree.locator("a.source-link").get_attribute("href") == "https://example.org/other"
+    assert page.evaluate("typeof window.__pwned") == "undefined"

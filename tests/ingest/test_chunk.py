@@ -79,3 +79,20 @@ def test_seed_004_adds_almost_no_new_passages():
     assert len(kept_004) <= 1
     assert collapsed >= len(from_004) - 1
     assert sum("004_f06a5bf063bcdee2" in p.also_in for p in kept) >= 15
+
+
+def test_passages_fit_the_model_window():
+    """all-MiniLM-L6-v2 reads 256 word pieces; a passage past that is embedded only in part."""
+    from tokenizers import Tokenizer
+
+    from ingest.build import embedding_text
+    from ingest.embed import model_dir_for
+
+    tokenizer = Tokenizer.from_file(str(model_dir_for("all-MiniLM-L6-v2") / "tokenizer.json"))
+    tokenizer.no_truncation()
+    passages = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        passages += chunk_document(document(clean_text(path.read_text()), path.stem))
+    pieces = [len(tokenizer.encode(embedding_text(p)).ids) for p in passages]
+    assert sum(n > 256 for n in pieces) <= 0.01 * len(pieces)
+    assert max(pieces) <= 256 * 1.1

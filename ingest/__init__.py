@@ -1,0 +1,1 @@
+"""Files -> documents -> passages -> index on disk."""
