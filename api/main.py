@@ -9,7 +9,9 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -17,6 +19,8 @@ from fastapi.staticfiles import StaticFiles
 from api.routes import ask, documents, health, quote
 from citeqa.errors import CiteqaError
 from citeqa.settings import Settings
+from api.reload import IndexWatcher
+from ingest.embed import Encoder
 from retrieval import Retriever
 
 __all__ = ["create_app", "MAX_BODY_BYTES"]
@@ -26,16 +30,21 @@ MAX_BODY_BYTES = 64 * 1024
 log = logging.getLogger("citeqa.api")
 
 
-def create_app(settings: Settings | None = None, *, retriever: Retriever | None = None) -> FastAPI:
-    """The app; loads the index at start-up unless a retriever is handed in (tests)."""
+def create_app(settings: Settings | None = None, *, retriever: Retriever | None = None, encoder: Encoder | None = None) -> FastAPI:
+    """The app; loads the index at start-up unless a retriever is handed in (tests).
+    With an index folder it also reloads the index when a re-ingest switches it."""
     settings = settings or Settings()
+
+    def load() -> Retriever:
+        return Retriever.load(settings.index_dir, model=None if encoder else settings.model, encoder=encoder)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if retriever is not None:
             app.state.retriever = retriever
-        else:
-            load_retriever(app, settings)
+        elif app.state.retriever is None:
+            load_retriever(app, load)
+            app.state.watcher = IndexWatcher(settings.index_dir, load, interval=settings.reload_interval)
         yield
 
     app = FastAPI(
@@ -46,7 +55,14 @@ def create_app(settings: Settings | None = None, *, retriever: Retriever | None 
     )
     app.state.retriever = retriever
     app.state.settings = settings
-    app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES)
+    app.state.watcher = None
+
+    @app.middleware("http")
+    async def reload_if_reingested(request: Request, call_next):
+        if request.app.state.watcher is not None:
+            request.app.state.watcher.maybe_reload(request.app.state)
+        return await call_next(request)
+    app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES, json_paths=frozenset({"/api/ask", "/api/quote"}))
     for module in (ask, documents, quote, health):
         app.include_router(module.router)
     add_error_handlers(app)
@@ -59,9 +75,9 @@ def create_app(settings: Settings | None = None, *, retriever: Retriever | None 
     return app
 
 
-def load_retriever(app: FastAPI, settings: Settings) -> None:
+def load_retriever(app: FastAPI, load) -> None:
     try:
-        app.state.retriever = Retriever.load(settings.index_dir, model=settings.model)
+        app.state.retriever = load()
     except CiteqaError as exc:
         app.state.retriever = None
         app.state.load_error = str(exc)
@@ -77,6 +93,19 @@ def readable(errors: list[dict]) -> str:
     return "; ".join(parts)[:500] or "invalid request"
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method any route serves at this path (GET and POST /api/ask are two routes)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+        match, _ = route.matches({**request.scope, "method": "POST"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -85,10 +114,13 @@ def add_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": "the request body is not valid JSON"}, status_code=400)
         return JSONResponse({"detail": readable(errors)}, status_code=422)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
-        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(CiteqaError)
     async def domain_error(request: Request, exc: CiteqaError) -> JSONResponse:
@@ -101,14 +133,16 @@ def add_error_handlers(app: FastAPI) -> None:
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over `limit` bytes (413) and non-JSON bodies on POST (415), before parsing."""
+    """Refuse bodies over `limit` bytes (413) and non-JSON bodies (415) on the JSON
+    endpoints, before parsing. Other methods and paths go on to routing (405/404)."""
 
-    def __init__(self, app, *, limit: int) -> None:
+    def __init__(self, app, *, limit: int, json_paths: frozenset[str]) -> None:
         self.app = app
         self.limit = limit
+        self.json_paths = json_paths
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["method"] not in {"POST", "PUT", "PATCH"}:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in self.json_paths:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from retrieval.retriever import MAX_K, MAX_QUESTION_CHARS
 
 ID_PATTERN = r"^[A-Za-z0-9._-]{1,200}$"
-ISO_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+OPTIONAL_DATE = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"  # "", YYYY, YYYY-MM or YYYY-MM-DD
+
+
+def whole_number(value: object) -> object:
+    """JSON Schema's integer: 5 and 5.0, not "5" or true."""
+    if isinstance(value, bool) or isinstance(value, str):
+        raise ValueError("must be a whole number")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(whole_number)]
 
 
 class Strict(BaseModel):
@@ -18,13 +32,13 @@ class FiltersIn(Strict):
     doc_ids: list[str] = Field(default_factory=list, max_length=100)
     publishers: list[str] = Field(default_factory=list, max_length=20)
     kinds: list[str] = Field(default_factory=list, max_length=10)
-    date_from: str = Field(default="", pattern=r"^$|" + ISO_DATE[1:])
-    date_to: str = Field(default="", pattern=r"^$|" + ISO_DATE[1:])
+    date_from: str = Field(default="", pattern=OPTIONAL_DATE)
+    date_to: str = Field(default="", pattern=OPTIONAL_DATE)
 
 
 class AskIn(Strict):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
-    k: int = Field(default=5, ge=1, le=MAX_K, strict=True)
+    k: WholeNumber = Field(default=5, ge=1, le=MAX_K)
     filters: FiltersIn = Field(default_factory=FiltersIn)
 
     @field_validator("question")
@@ -127,3 +141,12 @@ class QuoteOut(BaseModel):
 
 class ErrorOut(BaseModel):
     detail: str
+
+
+def error_responses(*codes: int) -> dict[int, dict]:
+    """OpenAPI entries for the JSON error bodies a route can return."""
+    return {code: {"model": ErrorOut} for code in codes}
+
+
+JSON_BODY_ERRORS = error_responses(400, 413, 415, 422, 503)
+LOOKUP_ERRORS = error_responses(404, 422, 503)

@@ -18,3 +18,4 @@ class Settings(BaseSettings):
     model: str = "all-MiniLM-L6-v2"
     pdf_timeout: float = 60.0
     ann: str = "auto"
+    reload_interval: float = 2.0  # seconds between checks for a re-ingested index; 0 disables

@@ -9,13 +9,13 @@ from fastapi import APIRouter, HTTPException, Query
 
 from api.convert import ask_out
 from api.deps import RetrieverDep
-from api.schemas import AskIn, AskOut, ErrorOut, FiltersIn
+from api.schemas import JSON_BODY_ERRORS, OPTIONAL_DATE, AskIn, AskOut, FiltersIn
 from citeqa.errors import BadQuestion
 from retrieval import Filters
 from retrieval.retriever import MAX_K, MAX_QUESTION_CHARS
 
 router = APIRouter(prefix="/api", tags=["ask"])
-ERRORS = {400: {"model": ErrorOut}, 413: {"model": ErrorOut}, 415: {"model": ErrorOut}, 422: {"model": ErrorOut}, 503: {"model": ErrorOut}}
+ERRORS = JSON_BODY_ERRORS
 
 
 def run_ask(retriever, question: str, k: int, filters: FiltersIn) -> AskOut:
@@ -40,8 +40,8 @@ def ask_get(
     doc_id: Annotated[list[str], Query(max_length=100)] = [],
     publisher: Annotated[list[str], Query(max_length=20)] = [],
     kind: Annotated[list[str], Query(max_length=10)] = [],
-    since: Annotated[str, Query(pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$")] = "",
-    until: Annotated[str, Query(pattern=r"^$|^\d{4}(-\d{2}(-\d{2})?)?$")] = "",
+    since: Annotated[str, Query(pattern=OPTIONAL_DATE)] = "",
+    until: Annotated[str, Query(pattern=OPTIONAL_DATE)] = "",
 ) -> AskOut:
     filters = FiltersIn(doc_ids=doc_id, publishers=publisher, kinds=kind, date_from=since, date_to=until)
     return run_ask(retriever, q, k, filters)

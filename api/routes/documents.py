@@ -8,16 +8,16 @@ from fastapi import APIRouter, HTTPException, Path
 
 from api.convert import document_out, document_summary, passage_out
 from api.deps import RetrieverDep
-from api.schemas import ID_PATTERN, DocumentOut, DocumentSummary, ErrorOut, PassageOut
+from api.schemas import ID_PATTERN, LOOKUP_ERRORS, DocumentOut, DocumentSummary, PassageOut, error_responses
 from citeqa.errors import UnknownId
 from retrieval import Hit
 
 router = APIRouter(prefix="/api", tags=["documents"])
 IdPath = Annotated[str, Path(pattern=ID_PATTERN, description="Letters, digits, '.', '_' and '-' only.")]
-NOT_FOUND = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+NOT_FOUND = LOOKUP_ERRORS
 
 
-@router.get("/documents", response_model=list[DocumentSummary])
+@router.get("/documents", response_model=list[DocumentSummary], responses=error_responses(503))
 def list_documents(retriever: RetrieverDep) -> list[DocumentSummary]:
     return [document_summary(d) for d in sorted(retriever.documents.values(), key=lambda d: d.doc_id)]
 

@@ -13,7 +13,7 @@ def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses={503: {"description": "the index is not loaded (yet)"}})
 def readyz(request: Request) -> JSONResponse:
     retriever = getattr(request.app.state, "retriever", None)
     if retriever is None:

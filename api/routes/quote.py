@@ -6,13 +6,13 @@ from fastapi import APIRouter, HTTPException
 
 from api.convert import quote_match_out
 from api.deps import RetrieverDep
-from api.schemas import ErrorOut, QuoteIn, QuoteOut
+from api.schemas import JSON_BODY_ERRORS, QuoteIn, QuoteOut
 from citeqa.errors import BadQuestion
 
 router = APIRouter(prefix="/api", tags=["quote"])
 
 
-@router.post("/quote", response_model=QuoteOut, responses={422: {"model": ErrorOut}, 413: {"model": ErrorOut}, 415: {"model": ErrorOut}})
+@router.post("/quote", response_model=QuoteOut, responses=JSON_BODY_ERRORS)
 def check_quote(body: QuoteIn, retriever: RetrieverDep) -> QuoteOut:
     try:
         matches = retriever.find_quote(body.text)
