@@ -277,6 +277,12 @@ def serve(
 
     import uvicorn
 
+    from ingest.store import read_index
+
     if index is not None:
         os.environ["CITEQA_INDEX_DIR"] = str(index)
+    try:
+        read_index(index or Settings().index_dir)  # refuse to start on a missing or corrupt index
+    except CiteqaError as exc:
+        fail(str(exc))
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")

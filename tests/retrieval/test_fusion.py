@@ -28,3 +28,24 @@ def test_fusion_is_deterministic_and_permutation_stable_for_ties():
 
 def test_minmax_constant_scores():
     assert minmax(np.array([3.0, 3.0])).tolist() == [0.0, 0.0]
+
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+rankings = st.lists(st.lists(st.integers(0, 30), unique=True, max_size=15), min_size=1, max_size=4)
+
+
+@given(rankings, st.randoms())
+def test_rrf_is_deterministic_and_independent_of_list_order(lists, rng):
+    shuffled = list(lists)
+    rng.shuffle(shuffled)
+    assert reciprocal_rank_fusion(lists) == pytest.approx(reciprocal_rank_fusion(shuffled))
+
+
+@given(st.dictionaries(st.integers(0, 20), st.floats(0, 1), min_size=1), st.dictionaries(st.integers(0, 20), st.floats(0, 50), min_size=1))
+def test_convex_fusion_is_symmetric_in_input_order_and_bounded(dense, lexical):
+    fused = convex_fusion(dense, lexical, 0.5)
+    again = convex_fusion(dict(reversed(list(dense.items()))), dict(reversed(list(lexical.items()))), 0.5)
+    assert fused == pytest.approx(again)
+    assert all(-1e-9 <= v <= 1 + 1e-9 for v in fused.values())
