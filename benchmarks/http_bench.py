@@ -29,7 +29,7 @@ def ask(client: httpx.Client, url: str, question: str) -> tuple[float, bool]:
 
 
 def sequential(url: str, questions: list[str]) -> None:
-    with httpx.Client(timeout=30) as client:
+    with httpx.Client(timeout=60) as client:
         for question in questions[:10]:
             ask(client, url, question)
         results = [ask(client, url, q) for q in questions]
@@ -39,14 +39,15 @@ def sequential(url: str, questions: list[str]) -> None:
           f"p95 {percentile(latencies, 95):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, errors {errors}")
 
 
-def concurrent(url: str, questions: list[str], clients: int, seconds: float) -> None:
+def hammer(url: str, questions: list[str], clients: int, seconds: float) -> tuple[list[float], int, float]:
+    """`clients` threads asking in a loop until `seconds` pass: (latencies ms, errors, elapsed s)."""
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
 
     def worker(offset: int) -> None:
-        with httpx.Client(timeout=30) as client:
+        with httpx.Client(timeout=60) as client:
             n = offset
             while time.perf_counter() < deadline:
                 ms, ok = ask(client, url, questions[n % len(questions)])
@@ -61,9 +62,13 @@ def concurrent(url: str, questions: list[str], clients: int, seconds: float) -> 
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - started
+    return latencies, errors[0], time.perf_counter() - started
+
+
+def concurrent(url: str, questions: list[str], clients: int, seconds: float) -> None:
+    latencies, errors, elapsed = hammer(url, questions, clients, seconds)
     print(f"{clients} concurrent clients for {elapsed:.0f} s: {len(latencies)} requests, {len(latencies) / elapsed:.1f} req/s, "
-          f"median {statistics.median(latencies):.1f} ms, p95 {percentile(latencies, 95):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, errors {errors[0]}")
+          f"median {statistics.median(latencies):.1f} ms, p95 {percentile(latencies, 95):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, errors {errors}")
 
 
 def main() -> None:

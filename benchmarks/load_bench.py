@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import psutil
 
+from benchmarks.http_bench import hammer
 from eval.dataset import load_questions
 from eval.metrics import percentile
 
@@ -46,40 +47,22 @@ def start_server(index: Path, port: int) -> subprocess.Popen:
 
 
 def run_round(url: str, questions: list[str], clients: int, seconds: float, process: psutil.Process) -> dict:
-    deadline = time.perf_counter() + seconds
-    latencies: list[float] = []
-    errors = [0]
-    memory: list[int] = []
-    lock = threading.Lock()
-
-    def client(offset: int) -> None:
-        with httpx.Client(timeout=60) as http:
-            n = offset
-            while time.perf_counter() < deadline:
-                started = time.perf_counter()
-                try:
-                    ok = http.post(f"{url}/api/ask", json={"question": questions[n % len(questions)]}).status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                with lock:
-                    latencies.append((time.perf_counter() - started) * 1000)
-                    errors[0] += not ok
-                n += clients
+    """One round of `hammer`, with the server's RSS sampled every half second meanwhile."""
+    memory: list[int] = [process.memory_info().rss]
+    done = threading.Event()
 
     def sample() -> None:
-        while time.perf_counter() < deadline:
+        while not done.wait(0.5):
             memory.append(process.memory_info().rss)
-            time.sleep(0.5)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)] + [threading.Thread(target=sample)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    latencies, errors, elapsed = hammer(url, questions, clients, seconds)
+    done.set()
+    sampler.join()
+    memory.append(process.memory_info().rss)
     return {"requests": len(latencies), "rps": len(latencies) / elapsed, "p50": statistics.median(latencies),
-            "p95": percentile(latencies, 95), "p99": percentile(latencies, 99), "errors": errors[0],
+            "p95": percentile(latencies, 95), "p99": percentile(latencies, 99), "errors": errors,
             "rss_start": memory[0] / 2**20, "rss_peak": max(memory) / 2**20, "rss_end": memory[-1] / 2**20}
 
 

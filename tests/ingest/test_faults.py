@@ -31,12 +31,18 @@ print("finished", flush=True)
 """
 
 
-def test_random_sigkills_never_break_the_served_index(tmp_path):
+def indexed_corpus(tmp_path):
+    """A one-document source folder and its index."""
     source = tmp_path / "src"
     source.mkdir()
     (source / "002.txt").write_text((CORPUS / "002_76273a1899057d0f.txt").read_text())
     index = tmp_path / "index"
     ingest([source], index, model="fake-hashing", encoder_factory=FakeEncoder)
+    return source, index
+
+
+def test_random_sigkills_never_break_the_served_index(tmp_path):
+    source, index = indexed_corpus(tmp_path)
     rng = random.Random(7)
     finished = 0
     for round_ in range(8):
@@ -79,11 +85,7 @@ ingest([Path({src!r})], Path({index!r}), model="fake-hashing", encoder_factory=F
 
 
 def test_kill_in_the_middle_of_writing_leaves_the_old_index_and_a_cleanable_staging_folder(tmp_path):
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "002.txt").write_text((CORPUS / "002_76273a1899057d0f.txt").read_text())
-    index = tmp_path / "index"
-    ingest([source], index, model="fake-hashing", encoder_factory=FakeEncoder)
+    source, index = indexed_corpus(tmp_path)
     before = read_index(index)
     (source / "new.txt").write_text("A new document about the Darien Gap and the pact. " * 20)
     child = subprocess.Popen([sys.executable, "-c", HALF_WRITTEN.format(root=str(ROOT), src=str(source), index=str(index))], stdout=subprocess.PIPE, text=True)
