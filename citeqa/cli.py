@@ -128,7 +128,7 @@ def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_jso
     import time as clock
 
     from eval.dataset import load_questions
-    from eval.harness import headline, per_category, run_eval
+    from eval.harness import headline, metric_counts, per_category, run_eval
     from eval.report import baseline_record, compare_to_baseline, write_reports
     from ingest.build import ingest as run_ingest
     from ingest.embed import load_encoder
@@ -154,7 +154,7 @@ def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_jso
     else:
         print_eval(summary, categories, meta, paths)
     if update_baseline is not None:
-        update_baseline.write_text(json.dumps(baseline_record(summary, meta, tolerance), indent=1) + "\n")
+        update_baseline.write_text(json.dumps(baseline_record(summary, meta, tolerance, metric_counts(outcomes)), indent=1) + "\n")
         typer.echo(f"baseline written to {update_baseline}", err=True)
     failures = []
     if baseline is not None:

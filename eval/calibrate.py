@@ -3,8 +3,11 @@
     python -m eval.calibrate --index .citeqa/eval-index
 
 Logistic regression (numpy, L2, unanswerable questions weighted 3x), then the
-lowest threshold whose dev false-abstention rate stays <= 0.03, plus a margin. Paste the
-printed values into retrieval/abstain.py's AbstainConfig defaults.
+lowest threshold whose dev false-abstention rate stays <= 0.01, plus a margin: the
+target is <= 0.03 on unseen questions, and 24 unanswerable dev questions are a small sample. Paste the
+printed values into retrieval/abstain.py's AbstainConfig defaults. The rates
+printed are the model's alone; the product also applies one hard rule first
+(unknown names far from every passage), so its abstention recall is a little higher.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from eval.dataset import load_questions
 from retrieval import Retriever
 from retrieval.abstain import FEATURES
 
-MAX_FALSE_ABSTAIN = 0.03
+MAX_FALSE_ABSTAIN = 0.01
 # One threshold step of safety on top of the dev choice: wrongly refusing an
 # answerable question costs a user more than answering an unanswerable one.
 SAFETY_MARGIN = 0.05

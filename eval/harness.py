@@ -144,6 +144,17 @@ def headline(outcomes: list[QuestionOutcome]) -> dict[str, float]:
     }
 
 
+def metric_counts(outcomes: list[QuestionOutcome]) -> dict[str, int]:
+    """How many questions each headline metric is computed on."""
+    answerable = sum(o.gold_answerable for o in outcomes)
+    return {
+        "hit@1": answerable, "hit@5": answerable, "mrr@10": answerable, "sentence": answerable,
+        "span": sum(o.span_ok is not None for o in outcomes), "cite_valid": len(outcomes),
+        "abstain_precision": sum(not o.answerable for o in outcomes),
+        "abstain_recall": len(outcomes) - answerable, "false_abstain": answerable,
+    }
+
+
 def per_category(outcomes: list[QuestionOutcome]) -> dict[str, dict[str, float]]:
     grouped: dict[str, list[QuestionOutcome]] = defaultdict(list)
     for outcome in outcomes:

@@ -102,24 +102,30 @@ def write_chart(path: Path, categories: dict) -> None:
 
 
 def compare_to_baseline(summary: dict, baseline: dict) -> list[str]:
-    """Regressions beyond the baseline's tolerance, as messages; [] when the gate passes."""
+    """Regressions beyond the baseline's tolerance, as messages; [] when the gate passes.
+
+    The tolerance is the stated one, or one question's worth when a metric is
+    computed on few questions (24 unanswerable ones make a step of 0.042)."""
     tolerance = float(baseline.get("tolerance", DEFAULT_TOLERANCE))
+    counts = baseline.get("counts", {})
     failures = []
     for key in GATED:
         if key not in baseline["metrics"] or key not in summary:
             continue
+        allowed = max(tolerance, 1.0 / counts[key] + 1e-9) if counts.get(key) else tolerance
         before, now = float(baseline["metrics"][key]), float(summary[key])
         drop = (now - before) if key in LOWER_IS_BETTER else (before - now)
-        if drop > tolerance:
-            failures.append(f"{key}: {now:.3f} vs baseline {before:.3f} (tolerance {tolerance:.3f})")
+        if drop > allowed:
+            failures.append(f"{key}: {now:.3f} vs baseline {before:.3f} (tolerance {allowed:.3f})")
     return failures
 
 
-def baseline_record(summary: dict, meta: dict, tolerance: float) -> dict:
+def baseline_record(summary: dict, meta: dict, tolerance: float, counts: dict[str, int]) -> dict:
     return {
         "split": meta["split"],
         "tolerance": tolerance,
         "created": time.strftime("%Y-%m-%d"),
         "questions": meta["questions"],
         "metrics": {k: summary[k] for k in GATED if k in summary},
+        "counts": {k: counts[k] for k in GATED if k in counts},
     }

@@ -57,9 +57,9 @@ class RetrievalConfig:
     candidates: int = 50  # from each of BM25 and dense
     rerank_depth: int = 20
     rerank: bool = True
-    weights: dict[str, float] = field(default_factory=lambda: {"fused": 1.0, "coverage": 0.6, "typed": 0.25, "order": 0.2, "reference": 0.5})
-    sentence_weights: dict[str, float] = field(default_factory=lambda: {"order": 0.3, "typed": 0.35, "passage": 0.3})
-    answer_passages: int = 3
+    weights: dict[str, float] = field(default_factory=lambda: {"fused": 1.0, "coverage": 1.0, "typed": 0.25, "order": 0.2, "reference": 0.5, "source": 0.3})
+    sentence_weights: dict[str, float] = field(default_factory=lambda: {"order": 0.3, "typed": 0.25, "passage": 0.3})
+    answer_passages: int = 5
     abstain: AbstainConfig = field(default_factory=AbstainConfig)
 
 
@@ -78,6 +78,12 @@ class Retriever:
         self.idf = Idf({t: bm25_idf(n, len(self.passages)) for t, n in frequency.items()})
         self.vocabulary = frozenset(self.idf)
         self.bm25_vocab = data.bm25.vocab_dict
+        self.source_terms = {
+            doc_id: set(bm25_tokens([f"{d.metadata.title} {d.metadata.publisher} {d.metadata.author}"])[0])
+            for doc_id, d in self.documents.items()
+        }
+        source_frequency = Counter(t for terms in self.source_terms.values() for t in terms)
+        self.source_idf = {t: bm25_idf(n, len(self.documents)) for t, n in source_frequency.items()}
         self._sentences: dict[int, SentenceIndex] = {}
         self._spans: dict[tuple[str, int, int, str], tuple] = {}
         self._quotes: QuoteIndex | None = None
@@ -222,9 +228,21 @@ class Retriever:
                 score += w["coverage"] * best.coverage + w["typed"] * float(best.typed) + w["order"] * best.order
             if self.passages[index].section.casefold() in REFERENCE_SECTIONS:
                 score -= w["reference"]
+            score += w["source"] * self.source_match(question, self.passages[index])
             rescored.append((index, float(score), best))
         rescored.sort(key=lambda item: (-item[1], item[0]))
         return rescored + [(i, float(s) * 1e-3, None) for i, s in ranked[self.config.rerank_depth :]]
+
+    def source_match(self, question: Question, passage: Passage) -> float:
+        """How much of what the question says about its source ("according to the Bipartisan
+        Policy Center", "in his endorsement-event speech") the passage's documents' title,
+        publisher and author hold, weighted by how rare each term is among the documents."""
+        asked = {t for t in question.terms if t in self.source_idf}
+        total = sum(self.source_idf[t] for t in asked)
+        if not total:
+            return 0.0
+        docs = (passage.doc_id, *passage.also_in)
+        return max(sum(self.source_idf[t] for t in asked & self.source_terms.get(d, set())) for d in docs) / total
 
     def pick_answer(self, reranked, question: Question) -> tuple[ScoredSentence | None, float]:
         """The best sentence among the top passages, weighing the passage's own rank score."""
