@@ -158,7 +158,13 @@ def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_jso
         typer.echo(f"baseline written to {update_baseline}", err=True)
     failures = []
     if baseline is not None:
-        failures = compare_to_baseline(summary, json.loads(baseline.read_text()))
+        recorded = json.loads(baseline.read_text())
+        if recorded.get("questions") != meta["questions"] or recorded.get("split") != split:
+            # e.g. ../shared is absent, so the primary-source questions were skipped
+            typer.echo(f"gate skipped: this run scored {meta['questions']} {split} questions, the baseline "
+                       f"{recorded.get('questions')} {recorded.get('split')} questions", err=True)
+            return summary, failures
+        failures = compare_to_baseline(summary, recorded)
         typer.echo(f"gate vs {baseline}: {'FAILED' if failures else 'passed'}", err=True)
     return summary, failures
 
