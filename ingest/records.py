@@ -32,8 +32,6 @@ class Document:
     content_hash: str
     # For PDFs: the character offset where each page starts in `text`.
     page_starts: tuple[int, ...] = ()
-    # Section headings: (offset of the heading line, heading text).
-    headings: tuple[tuple[int, str], ...] = ()
 
     def page_at(self, offset: int) -> int | None:
         """1-based page number holding `offset`, or None for non-paged sources."""

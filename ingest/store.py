@@ -101,7 +101,6 @@ def write_jsonl(path: Path, records) -> None:
 def document_record(document: Document) -> dict:
     record = asdict(document)
     record["page_starts"] = list(document.page_starts)
-    record["headings"] = [list(h) for h in document.headings]
     return record
 
 
@@ -258,7 +257,6 @@ def document_from_record(record: dict) -> Document:
         metadata=Metadata(**record["metadata"]),
         content_hash=record["content_hash"],
         page_starts=tuple(record.get("page_starts", ())),
-        headings=tuple(tuple(h) for h in record.get("headings", ())),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -22,18 +22,17 @@ from ingest.dedup import shingles
 from ingest.embed import Encoder
 from ingest.lexical import bm25_tokens
 from ingest.records import Document, Passage
-from ingest.sentences import sentence_spans
 from ingest.store import IndexData, read_index
 from retrieval.abstain import AbstainConfig, abstain_features, abstain_probability
-from retrieval.spans import candidate_spans
-from retrieval.values import values_disagree
-from retrieval.answer import TYPED, Idf, coverage, ScoredSentence, SentenceIndex, bm25_idf, choose_span, score_sentence
-from retrieval.filters import filter_mask
-from retrieval.fusion import convex_fusion, minmax, reciprocal_rank_fusion
+from retrieval.answer import TYPED, Idf, ScoredSentence, bm25_idf, choose_span, coverage
+from retrieval.first_stage import MODES, FirstStage, ms_since
+from retrieval.fusion import minmax
 from retrieval.query_encoder import load_query_encoder
 from retrieval.question import Question, analyze
 from retrieval.quotes import MIN_QUOTE_CHARS, QuoteIndex, QuoteMatch
 from retrieval.records import Answer, Filters, Highlight, Hit, Result
+from retrieval.sentence_store import SentenceStore
+from retrieval.values import values_disagree
 
 __all__ = ["Retriever", "RetrievalConfig", "MAX_QUESTION_CHARS", "MAX_K"]
 
@@ -64,7 +63,7 @@ class RetrievalConfig:
 
 
 class Retriever:
-    """Loaded once, then safe to share between threads: queries never mutate its state."""
+    """Loaded once, then safe to share between threads: queries only fill caches."""
 
     def __init__(self, data: IndexData, encoder: Encoder, config: RetrievalConfig | None = None) -> None:
         self.data = data
@@ -77,23 +76,17 @@ class Retriever:
         frequency = Counter(t for terms in self.passage_terms for t in set(terms))
         self.idf = Idf({t: bm25_idf(n, len(self.passages)) for t, n in frequency.items()})
         self.vocabulary = frozenset(self.idf)
-        self.bm25_vocab = data.bm25.vocab_dict
+        self.first = FirstStage(
+            data, encoder, fusion=self.config.fusion, alpha=self.config.alpha, rrf_k=self.config.rrf_k, candidates=self.config.candidates
+        )
+        self.sentences = SentenceStore(self.passages, self.documents)
         self.source_terms = {
             doc_id: set(bm25_tokens([f"{d.metadata.title} {d.metadata.publisher} {d.metadata.author}"])[0])
             for doc_id, d in self.documents.items()
         }
         source_frequency = Counter(t for terms in self.source_terms.values() for t in terms)
         self.source_idf = {t: bm25_idf(n, len(self.documents)) for t, n in source_frequency.items()}
-        self._sentences: dict[int, SentenceIndex] = {}
-        self._spans: dict[tuple[str, int, int, str], tuple] = {}
         self._quotes: QuoteIndex | None = None
-        if len(self.passages) <= WARM_LIMIT:
-            self.warm()
-
-    def warm(self) -> None:
-        """Split and tokenize every passage's sentences now rather than on first use."""
-        for index in range(len(self.passages)):
-            self.sentences(index)
 
     @classmethod
     def load(
@@ -126,95 +119,15 @@ class Retriever:
             raise UnknownId(f"no passage {passage_id!r}")
         return self.passages[self.by_id[passage_id]]
 
-    def sentences(self, index: int) -> SentenceIndex:
-        cached = self._sentences.get(index)
-        if cached is None:
-            p = self.passages[index]
-            spans = tuple(sentence_spans(self.documents[p.doc_id].text, p.start, p.end))
-            terms = tuple(tuple(t) for t in bm25_tokens([self.documents[p.doc_id].text[s:e] for s, e in spans]))
-            cached = self._sentences[index] = SentenceIndex(spans, terms)
-        return cached
-
-    def typed_spans(self, doc_id: str, span: tuple[int, int], answer_type: str) -> tuple:
-        """Candidate spans of a sentence, cached: the patterns run once per sentence and type."""
-        if answer_type not in TYPED:
-            return ()
-        key = (doc_id, span[0], span[1], answer_type)
-        cached = self._spans.get(key)
-        if cached is None:
-            cached = self._spans[key] = tuple(candidate_spans(self.documents[doc_id].text, span[0], span[1], answer_type))
-        return cached
-
-    # -- first-stage ranking ---------------------------------------------------------
-
-    def dense_candidates(self, query: np.ndarray, k: int, mask: np.ndarray | None) -> dict[int, float]:
-        wanted = k if mask is None else max(k * 4, k + int((~mask).sum()))
-        scores, ids = self.data.faiss_index.search(query.reshape(1, -1).astype(np.float32), min(wanted, len(self.passages)))
-        pairs = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0 and (mask is None or mask[i])]
-        return dict(pairs[:k])
-
-    def lexical_candidates(self, terms: tuple[str, ...], k: int, mask: np.ndarray | None) -> dict[int, float]:
-        ids = [self.bm25_vocab[t] for t in terms if t in self.bm25_vocab]
-        if not ids:
-            return {}
-        scores = np.asarray(self.data.bm25.get_scores_from_ids(ids), dtype=np.float64)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        top = np.argsort(-scores, kind="stable")[:k]
-        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
-
-    def fuse(self, dense: dict[int, float], lexical: dict[int, float]) -> dict[int, float]:
-        if self.config.fusion == "convex":
-            return convex_fusion(dense, lexical, self.config.alpha)
-        rank = lambda scores: sorted(scores, key=lambda i: (-scores[i], i))  # noqa: E731
-        return reciprocal_rank_fusion([rank(dense), rank(lexical)], self.config.rrf_k)
-
-    def first_stage(self, question: Question, k: int, filters: Filters | None, mode: str, timings: dict) -> tuple[list[tuple[int, float]], dict[int, float]]:
-        """Ranked (passage index, score) and the dense scores of the candidates."""
-        mask = filter_mask(self.passages, self.documents, filters)
-        dense: dict[int, float] = {}
-        lexical: dict[int, float] = {}
-        depth = max(k, self.config.candidates)
-        if mode in {"dense", "hybrid"}:
-            started = time.perf_counter()
-            query = self.encoder.encode([question.text])[0]
-            timings["encode"] = ms_since(started)
-            started = time.perf_counter()
-            dense = self.dense_candidates(query, depth, mask)
-            timings["dense"] = ms_since(started)
-        if mode in {"bm25", "hybrid"}:
-            started = time.perf_counter()
-            lexical = self.lexical_candidates(question.terms, depth, mask)
-            timings["bm25"] = ms_since(started)
-        started = time.perf_counter()
-        if mode == "hybrid":
-            fused = self.fuse(dense, lexical)
-        else:
-            fused = dense if mode == "dense" else lexical
-        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-        timings["fusion"] = ms_since(started)
-        return ranked, dense
-
     def search(self, question: str, *, k: int = 10, filters: Filters | None = None, mode: str = "hybrid", timings: dict | None = None) -> list[Hit]:
         """First-stage ranking only (no rerank, no answer): what BEIR runs measure."""
-        if mode not in {"dense", "bm25", "hybrid"}:
+        if mode not in MODES:
             raise BadQuestion("mode must be dense, bm25 or hybrid")
         q = analyze(validate_question(question))
-        ranked, _ = self.first_stage(q, k, filters, mode, timings if timings is not None else {})
+        ranked, _ = self.first.rank(q, k, filters, mode, timings if timings is not None else {})
         return [Hit(self.passages[i], float(s), n + 1) for n, (i, s) in enumerate(ranked[:k])]
 
     # -- rerank and answer -------------------------------------------------------
-
-    def best_sentence(self, index: int, question: Question) -> ScoredSentence | None:
-        doc_id = self.passages[index].doc_id
-        text = self.documents[doc_id].text
-        sentences = self.sentences(index)
-        scored = [
-            score_sentence(text, index, span, terms, question, self.idf, self.typed_spans(doc_id, span, question.answer_type))
-            for span, terms in zip(sentences.spans, sentences.terms)
-        ]
-        weights = self.config.sentence_weights
-        return max(scored, key=lambda s: s.score(weights), default=None)
 
     def rerank(self, ranked: list[tuple[int, float]], question: Question) -> list[tuple[int, float, ScoredSentence | None]]:
         head = ranked[: self.config.rerank_depth]
@@ -222,7 +135,7 @@ class Retriever:
         w = self.config.weights
         rescored = []
         for (index, _), fused_score in zip(head, fused):
-            best = self.best_sentence(index, question)
+            best = self.sentences.best(index, question, self.idf, self.config.sentence_weights)
             score = w["fused"] * fused_score
             if self.config.rerank and best is not None:
                 score += w["coverage"] * best.coverage + w["typed"] * float(best.typed) + w["order"] * best.order
@@ -278,7 +191,7 @@ class Retriever:
             passage = self.passages[index]
             if best is None or not best.typed or passage.doc_id in chosen_docs or best.coverage < chosen.coverage - self.config.abstain.conflict_margin:
                 continue
-            if coverage(self.sentence_terms(chosen), set(self.sentence_terms(best)), self.idf) < self.config.abstain.conflict_overlap:
+            if coverage(self.sentences.terms_of(chosen), set(self.sentences.terms_of(best)), self.idf) < self.config.abstain.conflict_overlap:
                 continue  # a different event, not a different account of the same one
             alternative = self.make_answer(best, question)
             if values_disagree(question.answer_type, answer.text, alternative.text) and all(
@@ -293,7 +206,7 @@ class Retriever:
         started = time.perf_counter()
         timings: dict[str, float] = {}
         q = analyze(validate_question(question))
-        ranked, dense = self.first_stage(q, max(k, self.config.rerank_depth), filters, "hybrid", timings)
+        ranked, dense = self.first.rank(q, max(k, self.config.rerank_depth), filters, "hybrid", timings)
         step = time.perf_counter()
         reranked = self.rerank(ranked, q)
         timings["rerank"] = ms_since(step)
@@ -314,12 +227,8 @@ class Retriever:
             return Result(question=q.text, answerable=False, answer=None, passages=[], related=hits, timings_ms=timings)
         return Result(q.text, True, answer, hits, [], timings, alternatives=[a for _, a in others])
 
-    def sentence_terms(self, sentence: ScoredSentence) -> tuple[str, ...]:
-        sentences = self.sentences(sentence.passage_index)
-        return next((terms for span, terms in zip(sentences.spans, sentences.terms) if span == (sentence.start, sentence.end)), ())
-
     def abstention_features(self, q: Question, sentence: ScoredSentence, top_dense: float) -> tuple[float, ...]:
-        sentence_terms = set(self.sentence_terms(sentence))
+        sentence_terms = set(self.sentences.terms_of(sentence))
         passage_terms = set(self.passage_terms[sentence.passage_index])
         return abstain_features(q, sentence, sentence_terms, passage_terms, top_dense, self.vocabulary, self.idf)
 
@@ -330,7 +239,7 @@ class Retriever:
     def answer_candidate(self, question: str) -> tuple[Question, ScoredSentence | None, float]:
         """The question analysed, its best sentence and the best dense score: what abstention sees."""
         q = analyze(validate_question(question))
-        ranked, dense = self.first_stage(q, self.config.rerank_depth, None, "hybrid", {})
+        ranked, dense = self.first.rank(q, self.config.rerank_depth, None, "hybrid", {})
         sentence, _ = self.pick_answer(self.rerank(ranked, q), q)
         return q, sentence, max(dense.values(), default=0.0)
 
@@ -394,6 +303,3 @@ def validate_k(k: int) -> None:
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise BadQuestion(f"k must be between 1 and {MAX_K}")
 
-
-def ms_since(started: float) -> float:
-    return round((time.perf_counter() - started) * 1000, 3)

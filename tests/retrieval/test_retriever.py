@@ -4,7 +4,6 @@ import pytest
 from citeqa.errors import BadQuestion, ModelMismatch, UnknownId
 from ingest.dedup import shingles
 from retrieval import Filters, Retriever
-from tests.fakes import FakeEncoder
 
 
 def test_faiss_agrees_with_numpy_brute_force(fake_retriever):
@@ -12,7 +11,7 @@ def test_faiss_agrees_with_numpy_brute_force(fake_retriever):
     for _ in range(5):
         query = rng.normal(size=fake_retriever.encoder.dim).astype(np.float32)
         query /= np.linalg.norm(query)
-        got = fake_retriever.dense_candidates(query, 10, None)
+        got = fake_retriever.first.dense(query, 10, None)
         brute = fake_retriever.data.embeddings @ query
         expected = np.argsort(-brute, kind="stable")[:10]
         assert list(got) == [int(i) for i in expected]

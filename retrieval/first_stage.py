@@ -1,0 +1,80 @@
+"""First-stage ranking: BM25 and dense candidates, fused."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ingest.embed import Encoder
+from ingest.records import Document, Passage
+from ingest.store import IndexData
+from retrieval.filters import filter_mask
+from retrieval.fusion import convex_fusion, reciprocal_rank_fusion
+from retrieval.question import Question
+from retrieval.records import Filters
+
+__all__ = ["FirstStage", "MODES", "ms_since"]
+
+MODES = frozenset({"dense", "bm25", "hybrid"})
+
+
+def ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 3)
+
+
+class FirstStage:
+    """Candidates from each index, and their fusion (convex or reciprocal rank)."""
+
+    def __init__(self, data: IndexData, encoder: Encoder, *, fusion: str, alpha: float, rrf_k: int, candidates: int) -> None:
+        self.data = data
+        self.encoder = encoder
+        self.passages: list[Passage] = data.passages
+        self.documents: dict[str, Document] = data.documents
+        self.bm25_vocab = data.bm25.vocab_dict
+        self.fusion, self.alpha, self.rrf_k, self.candidates = fusion, alpha, rrf_k, candidates
+
+    def dense(self, query: np.ndarray, k: int, mask: np.ndarray | None) -> dict[int, float]:
+        wanted = k if mask is None else max(k * 4, k + int((~mask).sum()))
+        scores, ids = self.data.faiss_index.search(query.reshape(1, -1).astype(np.float32), min(wanted, len(self.passages)))
+        pairs = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0 and (mask is None or mask[i])]
+        return dict(pairs[:k])
+
+    def lexical(self, terms: tuple[str, ...], k: int, mask: np.ndarray | None) -> dict[int, float]:
+        ids = [self.bm25_vocab[t] for t in terms if t in self.bm25_vocab]
+        if not ids:
+            return {}
+        scores = np.asarray(self.data.bm25.get_scores_from_ids(ids), dtype=np.float64)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores, kind="stable")[:k]
+        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+
+    def fuse(self, dense: dict[int, float], lexical: dict[int, float]) -> dict[int, float]:
+        if self.fusion == "convex":
+            return convex_fusion(dense, lexical, self.alpha)
+        rank = lambda scores: sorted(scores, key=lambda i: (-scores[i], i))  # noqa: E731
+        return reciprocal_rank_fusion([rank(dense), rank(lexical)], self.rrf_k)
+
+    def rank(self, question: Question, k: int, filters: Filters | None, mode: str, timings: dict) -> tuple[list[tuple[int, float]], dict[int, float]]:
+        """Ranked (passage index, score), and the dense scores of the candidates."""
+        mask = filter_mask(self.passages, self.documents, filters)
+        dense: dict[int, float] = {}
+        lexical: dict[int, float] = {}
+        depth = max(k, self.candidates)
+        if mode in {"dense", "hybrid"}:
+            started = time.perf_counter()
+            query = self.encoder.encode([question.text])[0]
+            timings["encode"] = ms_since(started)
+            started = time.perf_counter()
+            dense = self.dense(query, depth, mask)
+            timings["dense"] = ms_since(started)
+        if mode in {"bm25", "hybrid"}:
+            started = time.perf_counter()
+            lexical = self.lexical(question.terms, depth, mask)
+            timings["bm25"] = ms_since(started)
+        started = time.perf_counter()
+        fused = self.fuse(dense, lexical) if mode == "hybrid" else (dense if mode == "dense" else lexical)
+        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+        timings["fusion"] = ms_since(started)
+        return ranked, dense

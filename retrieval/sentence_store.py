@@ -1,0 +1,63 @@
+"""Each passage's sentences, their terms and candidate answer spans, computed once."""
+
+from __future__ import annotations
+
+from ingest.lexical import bm25_tokens
+from ingest.records import Document, Passage
+from ingest.sentences import sentence_spans
+from retrieval.answer import TYPED, Idf, ScoredSentence, SentenceIndex, score_sentence
+from retrieval.question import Question
+from retrieval.spans import candidate_spans
+
+__all__ = ["SentenceStore", "WARM_LIMIT"]
+
+WARM_LIMIT = 20_000  # passages; larger indexes split sentences on first use
+
+
+class SentenceStore:
+    """Caches fill on first use (or at start-up for small indexes); a race between two
+    threads filling the same entry computes the same value twice, nothing worse."""
+
+    def __init__(self, passages: list[Passage], documents: dict[str, Document]) -> None:
+        self.passages = passages
+        self.documents = documents
+        self._sentences: dict[int, SentenceIndex] = {}
+        self._spans: dict[tuple[str, int, int, str], tuple] = {}
+        if len(passages) <= WARM_LIMIT:
+            for index in range(len(passages)):
+                self.sentences(index)
+
+    def sentences(self, index: int) -> SentenceIndex:
+        cached = self._sentences.get(index)
+        if cached is None:
+            p = self.passages[index]
+            text = self.documents[p.doc_id].text
+            spans = tuple(sentence_spans(text, p.start, p.end))
+            terms = tuple(tuple(t) for t in bm25_tokens([text[s:e] for s, e in spans]))
+            cached = self._sentences[index] = SentenceIndex(spans, terms)
+        return cached
+
+    def typed_spans(self, doc_id: str, span: tuple[int, int], answer_type: str) -> tuple:
+        """Candidate spans of one sentence: the patterns run once per sentence and type."""
+        if answer_type not in TYPED:
+            return ()
+        key = (doc_id, span[0], span[1], answer_type)
+        cached = self._spans.get(key)
+        if cached is None:
+            cached = self._spans[key] = tuple(candidate_spans(self.documents[doc_id].text, span[0], span[1], answer_type))
+        return cached
+
+    def terms_of(self, sentence: ScoredSentence) -> tuple[str, ...]:
+        sentences = self.sentences(sentence.passage_index)
+        return next((terms for span, terms in zip(sentences.spans, sentences.terms) if span == (sentence.start, sentence.end)), ())
+
+    def best(self, index: int, question: Question, idf: Idf, weights: dict[str, float]) -> ScoredSentence | None:
+        """The passage's sentence that best matches the question."""
+        doc_id = self.passages[index].doc_id
+        text = self.documents[doc_id].text
+        sentences = self.sentences(index)
+        scored = [
+            score_sentence(text, index, span, terms, question, idf, self.typed_spans(doc_id, span, question.answer_type))
+            for span, terms in zip(sentences.spans, sentences.terms)
+        ]
+        return max(scored, key=lambda s: s.score(weights), default=None)
