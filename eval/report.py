@@ -86,7 +86,7 @@ def write_chart(path: Path, categories: dict) -> None:
     import matplotlib.pyplot as plt
 
     names = [n for n in categories if n != "unanswerable"]
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    fig, ax = plt.subplots(figsize=(11, 4.5))
     width = 0.2
     for offset, k in enumerate((1, 3, 5, 10)):
         values = [categories[n][f"hit@{k}"] for n in names]
@@ -95,7 +95,7 @@ def write_chart(path: Path, categories: dict) -> None:
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("grounded hit rate")
     ax.set_title("Grounded hit@k by question category")
-    ax.legend(ncols=4, loc="lower right")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
