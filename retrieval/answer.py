@@ -112,10 +112,13 @@ def list_span(text: str, spans: tuple[Span, ...]) -> tuple[int, int]:
     return best
 
 
+ANCHOR = re.compile(r"[A-Za-zÀ-ÿ]{4,}|\b(?:19|20)\d\d\b")
+
+
 def anchor_positions(text: str, start: int, end: int, question: str) -> list[int]:
-    """Offsets in the sentence of words (4+ letters) it shares with the question."""
-    words = {w.casefold() for w in re.findall(r"[A-Za-zÀ-ÿ]{4,}", question)}
-    return [start + m.start() for m in re.finditer(r"[A-Za-zÀ-ÿ]{4,}", text[start:end]) if m.group().casefold() in words]
+    """Offsets in the sentence of words (4+ letters) and years it shares with the question."""
+    words = {w.casefold() for w in ANCHOR.findall(question)}
+    return [start + m.start() for m in ANCHOR.finditer(text[start:end]) if m.group().casefold() in words]
 
 
 def bm25_idf(document_frequency: int, documents: int) -> float:

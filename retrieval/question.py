@@ -23,17 +23,17 @@ ORG_NOUNS = (
     "framework|forum|alliance|company|companies|institute|university|association|caucus|network|entity|union|retailer|"
     "employer|paper|report|title"
 )
-PLACE_NOUNS = "country|countries|city|cities|town|towns|region|regions|place|places|nation|nations|state|states|province|capital|border town"
+PLACE_NOUNS = "country|countries|city|cities|town|towns|region|regions|place|places|nation|nations|state|states|province|capital|border town|airport|port|river|island|islands"
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("reason", re.compile(r"^\s*(why\b|what (caused|led|drove|prompted|explains|motivated)|how (does|did|do|can|could|would|should|is|are|was|were|has|have)\b)", re.I)),
     ("percent", re.compile(r"\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bby how much\b|\bhow much did .* (drop|fall|rise|grow|increase|decline|contract)", re.I)),
-    ("money", re.compile(r"\b(what|which) (\S+ ){0,3}(loan|grant|funding|pledge|contribution|commitment|investment|assistance package)\b|\bworth\b|\bhow much (money|funding|aid|assistance)?\b|\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|budget|financ\w*|assistance|aid)\b.*\b(how much|what (amount|total|sum|size))\b|\b(how much|what (amount|total|sum|size)|how (big|large))\b.*\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|money|aid|assistance|financ\w*)\b", re.I)),
+    ("money", re.compile(r"\b(what|which) (\S+ ){0,4}(loan|grant|funding|contribution|commitment|investment|assistance package)\b|\bworth\b|\bhow much (money|funding|aid|assistance)?\b|\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|budget|financ\w*|assistance|aid)\b.*\b(how much|what (amount|total|sum|size))\b|\b(how much|what (amount|total|sum|size)|how (big|large))\b.*\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|money|aid|assistance|financ\w*)\b", re.I)),
     ("number", re.compile(r"\bhow (many|much|large|big|long|far|high|often)\b|\b(what|which) (number|amount|total|sum|figure|size|count)\b|\bwhat (was|is|were|are) the (total|number|amount|size|value)\b", re.I)),
-    ("date", re.compile(r"^\s*(when\b|since when)|\b(what|which|in what) (year|years|date|month|day|time)\b|\bwhat (year|date|month|day)\b", re.I)),
+    ("date", re.compile(r"^\s*(when\b|since when)|\b(what|which|in what|on what|on which) (year|years|date|dates|month|months|day|days|time)\b", re.I)),
     ("person", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what) (\S+ ){{0,3}}({PERSON_NOUNS})\b", re.I)),
     ("place", re.compile(rf"^\s*where\b|\b(which|what|in what) (\S+ ){{0,3}}({PLACE_NOUNS})\b", re.I)),
-    ("organisation", re.compile(rf"\b(which|what) (\w+ ){{0,2}}({ORG_NOUNS})\b|\bwhat (is|was|are|were) (the )?(name|title)\b|\bcalled\b|\bnamed\b", re.I)),
+    ("organisation", re.compile(rf"\b(which|what) (\S+ ){{0,3}}({ORG_NOUNS})\b|\bwhat (is|was|are|were) (the )?(name|title)\b|\bcalled\b|\bnamed\b", re.I)),
 ]
 
 
@@ -54,5 +54,5 @@ def answer_type(text: str) -> str:
 
 def analyze(text: str) -> Question:
     kind = answer_type(text)
-    wants_list = bool(re.search(r"\b(which|what) (countries|nations|organizations|organisations|groups|blocs|programs|pillars|areas|steps|items|commitments)\b|\blist\b|\bwhat are the\b", text, re.I))
+    wants_list = bool(re.search(r"\b(which|what) (\w+ )?(countries|nations|organizations|organisations|groups|blocs|programs|pillars|areas|steps|items|commitments|nationalities)\b|\blist\b|\bwhat are the\b", text, re.I))
     return Question(text=text, answer_type=kind, terms=tuple(bm25_tokens([text])[0]), wants_list=wants_list)

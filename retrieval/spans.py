@@ -22,7 +22,7 @@ WORD_NUMBER = (
 SCALE = r"(?:\s?(?:million|billion|trillion|thousand|M\b|B\b))"
 MONEY = re.compile(rf"{QUALIFIER}(?:US|C|CA)?\$\s?(?:{NUMBER}){SCALE}?(?:\s(?:Canadian|U\.S\.)\sdollars)?|{QUALIFIER}(?:{NUMBER}){SCALE}?\s(?:million|billion\s)?(?:Canadian |U\.S\. )?(?:dollars|pesos)", re.I)
 PERCENT = re.compile(rf"{QUALIFIER}(?:{NUMBER})\s?(?:percent|per cent|%)|{QUALIFIER}(?:half|a third|two-thirds|a quarter|three-quarters|three-fold|four-fold|six-fold|two-fold|tenfold)", re.I)
-COUNT = re.compile(rf"{QUALIFIER}(?:{NUMBER}){SCALE}?(?:\s(?:to|and|or)\s(?:{NUMBER}){SCALE}?)?|{QUALIFIER}(?:hundreds|thousands|millions|tens) of thousands|{QUALIFIER}\b{WORD_NUMBER}\b(?:{SCALE})?", re.I)
+COUNT = re.compile(rf"{QUALIFIER}(?!(?:19|20)\d\d\b)(?:{NUMBER}){SCALE}?(?:\s(?:to|and|or)\s(?:{NUMBER}){SCALE}?)?|{QUALIFIER}(?:hundreds|thousands|millions|tens) of thousands|{QUALIFIER}\b{WORD_NUMBER}\b(?:{SCALE})?", re.I)
 DATE = re.compile(
     rf"(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?,?\s\d{{4}}|(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{4}}|{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?\b|"
     rf"(?:fiscal years?|FY)\s?\d{{2,4}}(?:\s(?:and|to|-)\s\d{{2,4}})?|(?:(?:early|mid|late)[- ])?\b(?:19|20)\d{{2}}s?\b|\b(?:spring|summer|fall|autumn|winter) (?:of )?(?:19|20)\d{{2}}|\b{MONTHS}\b"
@@ -89,7 +89,17 @@ def candidate_spans(text: str, start: int, end: int, answer_type: str) -> list[S
         spans = [s for s in spans if not (answer_type == "number" and s.kind == "number" and is_year(text[s.start : s.end]))]
         return drop_nested(spans)
     if answer_type in {"person", "organisation", "place"}:
-        return [s for s in name_spans(text, start, end) if s.kind == answer_type]
+        names = name_spans(text, start, end)
+        typed = [s for s in names if s.kind == answer_type]
+        if answer_type == "place":  # known places inside longer capitalised runs ("Bringing the Dominican Republic")
+            typed = drop_nested(typed + [Span(start + m.start(), start + m.end(), "place") for m in KNOWN_PLACE.finditer(text[start:end])])
+        if typed or answer_type != "organisation":
+            return typed
+        # a programme, paper or company named without an organisation word ("Walmart",
+        # "Redefining Border Security"): any name that is not a person or a place
+        return [s for s in names if s.kind == "other" or (s.kind == "person" and not text[s.start : s.end].istitle())] or [
+            s for s in names if s.kind == "person"
+        ]
     return []
 
 
@@ -132,6 +142,18 @@ def trim_name(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+KNOWN_PLACE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(p) for p in PLACE_WORDS), key=len, reverse=True)) + r")\b")
+PLACE_SUFFIXES = {"Airport", "Gap", "Road", "River", "Bridge", "City", "Province", "State", "Island", "Islands", "County", "Border"}
+
+
+def is_place(value: str, words: set[str]) -> bool:
+    """A known place, "City, State", or a name ending in a place noun ("La Aurora International Airport")."""
+    parts = [p.strip() for p in value.split(",")]
+    if all(p in PLACE_WORDS for p in parts if p):
+        return True
+    return value.split()[-1] in PLACE_SUFFIXES and len(value.split()) >= 2
+
+
 def strip_titles(text: str, start: int, end: int) -> int:
     """Skip leading titles ("Principal Deputy National Security Advisor Jon Finer" -> "Jon Finer")
     when at least two capitalised words remain."""
@@ -145,10 +167,10 @@ def strip_titles(text: str, start: int, end: int) -> int:
 
 
 def classify_name(value: str, *, at_sentence_start: bool) -> str:
-    words = set(re.split(r"[\s-]+", value))
+    words = {re.sub(r"[’']s$", "", w) for w in re.split(r"[\s-]+", value)}
     if value.startswith(("“", '"')) or words & ORG_WORDS or re.fullmatch(r"[A-Z]{2,}\d*|[A-Z0-9]{2,}", value):
         return "organisation"
-    if value in PLACE_WORDS or any(value.endswith(place) or value.startswith(place + " ") for place in PLACE_WORDS if " " in place) or words & {w for w in PLACE_WORDS if " " not in w}:
+    if is_place(value, words):
         return "place"
     tokens = value.split()
     if 2 <= len(tokens) <= 5 and all(t[:1].isupper() or t in {"de", "del", "da", "y", "la"} for t in tokens):
