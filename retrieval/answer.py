@@ -92,7 +92,7 @@ def choose_span(text: str, sentence: ScoredSentence, question: Question) -> tupl
     def distance(span: Span) -> float:
         if not anchors:
             return span.start
-        return min(min(abs(span.start - a), abs(span.end - a)) for a in anchors)
+        return min(min(abs(span.start - p), abs(span.end - p)) for p, _ in anchors)
 
     best = min(sentence.spans, key=lambda s: (distance(s), -(s.end - s.start)))
     return best.start, best.end
@@ -115,10 +115,15 @@ def list_span(text: str, spans: tuple[Span, ...]) -> tuple[int, int]:
 ANCHOR = re.compile(r"[A-Za-zÀ-ÿ]{4,}|\b(?:19|20)\d\d\b")
 
 
-def anchor_positions(text: str, start: int, end: int, question: str) -> list[int]:
-    """Offsets in the sentence of words (4+ letters) and years it shares with the question."""
-    words = {w.casefold() for w in ANCHOR.findall(question)}
-    return [start + m.start() for m in ANCHOR.finditer(text[start:end]) if m.group().casefold() in words]
+def anchor_positions(text: str, start: int, end: int, question: str) -> list[tuple[int, str]]:
+    """(offset, stem) of the sentence's words (4+ letters) and years that the question shares."""
+    words = {stem_prefix(w) for w in ANCHOR.findall(question)}
+    return [(start + m.start(), stem_prefix(m.group())) for m in ANCHOR.finditer(text[start:end]) if stem_prefix(m.group()) in words]
+
+
+def stem_prefix(word: str) -> str:
+    """A crude stem good enough to match "coordinates" with "Coordinator"."""
+    return word.casefold()[:6]
 
 
 def bm25_idf(document_frequency: int, documents: int) -> float:

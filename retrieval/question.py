@@ -52,7 +52,15 @@ def answer_type(text: str) -> str:
     return "other"
 
 
+US = re.compile(r"\b(?:U\.S\.A?\.?|USA|US)(?=[\s,?.!;:]|$)")
+
+
+def content_terms(text: str) -> tuple[str, ...]:
+    """Stemmed terms of the question; "US" and "U.S." read as "United States" as the sources write both."""
+    return tuple(bm25_tokens([US.sub("United States", text)])[0])
+
+
 def analyze(text: str) -> Question:
     kind = answer_type(text)
     wants_list = bool(re.search(r"\b(which|what) (\w+ )?(countries|nations|organizations|organisations|groups|blocs|programs|pillars|areas|steps|items|commitments|nationalities)\b|\blist\b|\bwhat are the\b", text, re.I))
-    return Question(text=text, answer_type=kind, terms=tuple(bm25_tokens([text])[0]), wants_list=wants_list)
+    return Question(text=text, answer_type=kind, terms=content_terms(text), wants_list=wants_list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ingest.chunk import is_heading
 from ingest.lexical import bm25_tokens
 from ingest.records import Document, Passage
 from ingest.sentences import sentence_spans
@@ -59,5 +60,6 @@ class SentenceStore:
         scored = [
             score_sentence(text, index, span, terms, question, idf, self.typed_spans(doc_id, span, question.answer_type))
             for span, terms in zip(sentences.spans, sentences.terms)
+            if not is_heading(text[span[0] : span[1]])  # a title is not an answer
         ]
         return max(scored, key=lambda s: s.score(weights), default=None)

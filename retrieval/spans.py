@@ -17,7 +17,7 @@ QUALIFIER = r"(?:(?:more than|less than|fewer than|over|under|nearly|almost|arou
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 WORD_NUMBER = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
-    r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a hundred)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a hundred)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?(?![\w-])"
 )
 SCALE = r"(?:\s?(?:million|billion|trillion|thousand|M\b|B\b))"
 MONEY = re.compile(rf"{QUALIFIER}(?:US|C|CA)?\$\s?(?:{NUMBER}){SCALE}?(?:\s(?:Canadian|U\.S\.)\sdollars)?|{QUALIFIER}(?:{NUMBER}){SCALE}?\s(?:million|billion\s)?(?:Canadian |U\.S\. )?(?:dollars|pesos)", re.I)
