@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["clean_text", "normalize_chars", "fold_for_matching"]
+__all__ = ["clean_text", "normalize_chars", "fold_for_matching", "shingles"]
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # Characters that NFKC would rewrite into something a reader would not expect.
@@ -39,6 +39,7 @@ STRAY_BOLD = re.compile(r"\*\*")
 
 FIGURE_LABEL = re.compile(r"^(Figure|Fig\.|Table|Chart|Map|Box|Source|Sources|Note|Photo)\b.{0,300}$", re.S)
 TOC_LINE = re.compile(r"^.{1,90}\t\s*\d*$")
+PULL_QUOTE_SHARE = 0.8  # share of a block's word 5-grams found in a longer block
 TERMINAL = tuple(".!?:;\"”’)]")
 PHOTO_CREDIT = re.compile(
     r"(Getty Images|/AFP|AFP via|\(Photo by [^)]*\)|Photo by .{0,60}$|/Reuters|/AP Photo)\.?\s*$"
@@ -63,7 +64,7 @@ def normalize_chars(text: str) -> str:
 def remove_markup(text: str) -> str:
     """Drop escaped dollars, markdown emphasis and LaTeX underline debris."""
     text = LATEX_UNDERLINE.sub(r"\1", text)
-    text = text.replace("\\$", "$")
+    text = re.sub(r"\\+\$", "$", text)  # markdown's escaped dollar, however many backslashes
     text = MARKDOWN_BOLD.sub(r"\1", text)
     text = STRAY_BOLD.sub("", text)
     return MARKDOWN_ITALIC.sub(r"\1", text)
@@ -134,19 +135,33 @@ def is_furniture(block: str) -> bool:
     return bool(FURNITURE.match(block) or PHOTO_CREDIT.search(block))
 
 
+def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
+    """Word `size`-grams of the folded text (the whole text when it is shorter)."""
+    words = fold_for_matching(text).split()
+    if len(words) < size:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
 def drop_pull_quotes(blocks: list[str]) -> list[str]:
-    """Drop a block whose text repeats inside a longer block (a pull quote) and
-    later copies of an identical block (a quote printed twice)."""
-    folded = [fold_for_matching(b) for b in blocks]
-    everything = "\n".join(folded)
-    seen: set[str] = set()
+    """Drop a block whose text is (nearly) all inside a longer block, a pull quote,
+    even one that shortens its source ("... Protection (LA Declaration) was ..."),
+    and later copies of an identical block (a quote printed twice)."""
+    grams = [shingles(b) for b in blocks]
+    owners: dict[tuple, list[int]] = {}
+    for index, own in enumerate(grams):
+        for gram in own:
+            owners.setdefault(gram, []).append(index)
     keep = []
-    for block, key in zip(blocks, folded):
-        if len(key.split()) >= 8 and everything.count(key) > 1:
-            identical = folded.count(key)
-            if everything.count(key) > identical or key in seen:
+    for index, block in enumerate(blocks):
+        own = grams[index]
+        if len(block.split()) >= 8 and own:
+            inside_longer = sum(
+                any(j != index and len(blocks[j]) > len(block) for j in owners[gram]) for gram in own
+            )
+            earlier_copy = any(j < index and grams[j] == own for j in owners[next(iter(own))])
+            if inside_longer >= PULL_QUOTE_SHARE * len(own) or earlier_copy:
                 continue
-        seen.add(key)
         keep.append(block)
     return keep
 
@@ -170,7 +185,7 @@ def rejoin_broken_paragraphs(blocks: list[str]) -> list[str]:
     while i < len(blocks):
         block = blocks[i]
         while not block.endswith(TERMINAL) and len(block.split()) >= 10 and not is_furniture(block):
-            target = find_continuation(blocks, i + 1)
+            target = find_continuation(blocks, i + 1, open_ended=ends_open(block))
             if target is None:
                 break
             block = join_text(block, blocks[target])
@@ -180,9 +195,20 @@ def rejoin_broken_paragraphs(blocks: list[str]) -> list[str]:
     return out
 
 
-def find_continuation(blocks: list[str], start: int) -> int | None:
+CONNECTIVES = frozenset("the a an of and or to in for with from by at on as across into than that which who whose its their his her our".split())
+
+
+def ends_open(block: str) -> bool:
+    """A block that visibly stops mid-sentence: on a hyphen or a connective, or long
+    enough (15+ words) not to be a heading. A ten-word heading is not cut prose."""
+    words = block.split()
+    return block.endswith("-") or words[-1].casefold() in CONNECTIVES or len(words) >= 15
+
+
+def find_continuation(blocks: list[str], start: int, *, open_ended: bool = True) -> int | None:
     """The block that continues a cut sentence: the next block that is not figure
-    debris (labels, captions, sources). After a page's own furniture ("Read Next",
+    debris (labels, captions, sources). A block starting in capitals continues only
+    a block that is open-ended; after a page's own furniture ("Read Next",
     "Give Now") the article has ended, so only a lowercase start continues it."""
     skipped_furniture = False
     for j in range(start, min(start + 8, len(blocks))):
@@ -194,7 +220,7 @@ def find_continuation(blocks: list[str], start: int) -> int | None:
         if is_furniture(block):
             skipped_furniture = True
             continue
-        return None if skipped_furniture else j
+        return None if skipped_furniture or not open_ended else j
     return None
 
 

@@ -12,20 +12,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from ingest.clean import fold_for_matching
+from ingest.clean import shingles
 from ingest.records import Passage
 
 __all__ = ["collapse_duplicates", "shingles"]
 
-SHINGLE = 5
 COVERAGE = 0.85
-
-
-def shingles(text: str) -> set[tuple[str, ...]]:
-    words = fold_for_matching(text).split()
-    if len(words) < SHINGLE:
-        return {tuple(words)} if words else set()
-    return {tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
 def collapse_duplicates(passages: list[Passage]) -> tuple[list[Passage], int]:
