@@ -93,8 +93,10 @@ def candidate_spans(text: str, start: int, end: int, answer_type: str) -> list[S
         typed = [s for s in names if s.kind == answer_type]
         if answer_type == "place":  # known places inside longer capitalised runs ("Bringing the Dominican Republic")
             typed = drop_nested(typed + [Span(start + m.start(), start + m.end(), "place") for m in KNOWN_PLACE.finditer(text[start:end])])
-        if typed or answer_type != "organisation":
+        if typed or answer_type == "place":
             return typed
+        if answer_type == "person":  # "Who hosted the third ministerial?" - a country can be the who
+            return [s for s in names if s.kind in {"organisation", "place"}]
         # a programme, paper or company named without an organisation word ("Walmart",
         # "Redefining Border Security"): any name that is not a person or a place
         return [s for s in names if s.kind == "other" or (s.kind == "person" and not text[s.start : s.end].istitle())] or [
