@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from retrieval.retriever import MAX_K, MAX_QUESTION_CHARS
 
@@ -40,13 +40,6 @@ class AskIn(Strict):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     k: WholeNumber = Field(default=5, ge=1, le=MAX_K)
     filters: FiltersIn = Field(default_factory=FiltersIn)
-
-    @field_validator("question")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        if not "".join(c for c in value if c.isprintable()).strip():
-            raise ValueError("the question is empty")
-        return value
 
 
 class QuoteIn(Strict):

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 from eval.dataset import CATEGORIES, Question
 from eval.metrics import (
-    contains_answer, evidence_overlap, first_relevant_rank, hit_at, ndcg_at,
+    contains_answer, evidence_overlap, first_relevant_rank, hit_at, mean_or_zero, ndcg_at,
     percentile, reciprocal_rank, safe_ratio, span_correct, span_exact,
 )
 from retrieval import Result, Retriever
@@ -111,11 +111,6 @@ def run_eval(retriever: Retriever, questions: list[Question], *, k: int = RANKED
     return [score_question(retriever, q, k) for q in runnable], skipped
 
 
-def mean(values) -> float:
-    values = list(values)
-    return round(sum(values) / len(values), 4) if values else 0.0
-
-
 def headline(outcomes: list[QuestionOutcome]) -> dict[str, float]:
     answerable = [o for o in outcomes if o.gold_answerable]
     unanswerable = [o for o in outcomes if not o.gold_answerable]
@@ -124,20 +119,20 @@ def headline(outcomes: list[QuestionOutcome]) -> dict[str, float]:
     cited = [o for o in answerable if o.cite_ok is not None]
     latencies = [o.latency_ms for o in outcomes]
     return {
-        **{f"hit@{k}": mean(hit_at(o.relevant, k) for o in answerable) for k in (1, 3, 5, 10)},
-        "mrr@10": mean(reciprocal_rank(o.relevant, 10) for o in answerable),
+        **{f"hit@{k}": mean_or_zero(hit_at(o.relevant, k) for o in answerable) for k in (1, 3, 5, 10)},
+        "mrr@10": mean_or_zero(reciprocal_rank(o.relevant, 10) for o in answerable),
         # binary gains; the ideal ranking puts every grounded passage found first
-        "ndcg@10": mean(ndcg_at([float(r) for r in o.relevant], [1.0] * max(1, sum(o.relevant)), 10) for o in answerable),
-        "recall@100": mean(float(o.recall_hit) for o in answerable),
-        "evidence_recall@5": mean(o.evidence_recall5 for o in answerable),
-        "sentence": mean(float(o.sentence_ok) for o in answerable),
-        "span": mean(float(o.span_ok) for o in spans),
-        "span_exact": mean(float(o.span_exact_ok) for o in spans),
-        "cite_valid": mean(float(o.cite_valid) for o in outcomes),
-        "cite_precision": mean(float(o.cite_ok) for o in cited),
+        "ndcg@10": mean_or_zero(ndcg_at([float(r) for r in o.relevant], [1.0] * max(1, sum(o.relevant)), 10) for o in answerable),
+        "recall@100": mean_or_zero(float(o.recall_hit) for o in answerable),
+        "evidence_recall@5": mean_or_zero(o.evidence_recall5 for o in answerable),
+        "sentence": mean_or_zero(float(o.sentence_ok) for o in answerable),
+        "span": mean_or_zero(float(o.span_ok) for o in spans),
+        "span_exact": mean_or_zero(float(o.span_exact_ok) for o in spans),
+        "cite_valid": mean_or_zero(float(o.cite_valid) for o in outcomes),
+        "cite_precision": mean_or_zero(float(o.cite_ok) for o in cited),
         "abstain_precision": round(safe_ratio(sum(not o.gold_answerable for o in abstained), len(abstained)), 4),
-        "abstain_recall": mean(float(not o.answerable) for o in unanswerable),
-        "false_abstain": mean(float(not o.answerable) for o in answerable),
+        "abstain_recall": mean_or_zero(float(not o.answerable) for o in unanswerable),
+        "false_abstain": mean_or_zero(float(not o.answerable) for o in answerable),
         "latency_p50_ms": round(percentile(latencies, 50), 2),
         "latency_p95_ms": round(percentile(latencies, 95), 2),
         "questions": len(outcomes),
@@ -165,17 +160,17 @@ def per_category(outcomes: list[QuestionOutcome]) -> dict[str, dict[str, float]]
         if not items:
             continue
         if category == "unanswerable":
-            table[category] = {"n": len(items), "abstained": mean(float(not o.answerable) for o in items)}
+            table[category] = {"n": len(items), "abstained": mean_or_zero(float(not o.answerable) for o in items)}
             continue
         spans = [o for o in items if o.span_ok is not None]
         table[category] = {
             "n": len(items),
-            **{f"hit@{k}": mean(hit_at(o.relevant, k) for o in items) for k in (1, 3, 5, 10)},
-            "mrr@10": mean(reciprocal_rank(o.relevant, 10) for o in items),
-            "evidence_recall@5": mean(o.evidence_recall5 for o in items),
-            "sentence": mean(float(o.sentence_ok) for o in items),
-            "span": mean(float(o.span_ok) for o in spans) if spans else None,
-            "false_abstain": mean(float(not o.answerable) for o in items),
+            **{f"hit@{k}": mean_or_zero(hit_at(o.relevant, k) for o in items) for k in (1, 3, 5, 10)},
+            "mrr@10": mean_or_zero(reciprocal_rank(o.relevant, 10) for o in items),
+            "evidence_recall@5": mean_or_zero(o.evidence_recall5 for o in items),
+            "sentence": mean_or_zero(float(o.sentence_ok) for o in items),
+            "span": mean_or_zero(float(o.span_ok) for o in spans) if spans else None,
+            "false_abstain": mean_or_zero(float(not o.answerable) for o in items),
         }
     return table
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 import re
 import unicodedata
 
@@ -99,5 +100,7 @@ def safe_ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else 0.0
 
 
-def mean_or_zero(values: list[float]) -> float:
+def mean_or_zero(values: Iterable[float]) -> float:
+    """Mean rounded to 4 places; 0.0 for no values."""
+    values = list(values)
     return round(sum(values) / len(values), 4) if values else 0.0

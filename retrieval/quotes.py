@@ -84,10 +84,10 @@ class QuoteIndex:
         found = []
         for doc_id, start, end in candidates:
             text = self.documents[doc_id].text
-            window = fold_with_map(text[start:end])[0]
+            window, positions = fold_with_map(text[start:end])
             lo, hi, similarity = best_alignment(window, needle)
             if similarity >= NEAR_THRESHOLD:
-                s, e = self.align(text, start, end, lo, hi)
+                s, e = align(text, start, end, positions, lo, hi)
                 found.append(QuoteMatch(doc_id, s, e, text[s:e], False, round(similarity, 3)))
         found.sort(key=lambda m: -m.similarity)
         unique = []
@@ -96,13 +96,13 @@ class QuoteIndex:
                 unique.append(match)
         return unique[:limit]
 
-    def align(self, text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-        """Map a folded window [lo, hi) of text[start:end] back to offsets, widened to whole words."""
-        _, positions = fold_with_map(text[start:end])
-        s = start + positions[min(lo, len(positions) - 1)]
-        e = start + positions[min(hi, len(positions)) - 1] + 1
-        while s > start and not text[s - 1].isspace():
-            s -= 1
-        while e < end and not text[e].isspace():
-            e += 1
-        return s, e
+
+def align(text: str, start: int, end: int, positions: list[int], lo: int, hi: int) -> tuple[int, int]:
+    """Map a folded window [lo, hi) of text[start:end] back to offsets, widened to whole words."""
+    s = start + positions[min(lo, len(positions) - 1)]
+    e = start + positions[min(hi, len(positions)) - 1] + 1
+    while s > start and not text[s - 1].isspace():
+        s -= 1
+    while e < end and not text[e].isspace():
+        e += 1
+    return s, e

@@ -16,6 +16,14 @@ PRIMARY = SHARED / "corpus" / "primary"
 PDF_SAMPLES = SHARED / "pdf-samples"
 SEEDS = SHARED / "corpus" / "seeds"
 
+def small_corpus(folder: Path) -> Path:
+    """Two short seed articles copied into `folder`: a corpus that indexes in a second."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ["002_76273a1899057d0f.txt", "003_b93ff1855f76d041.txt"]:
+        (folder / name).write_text((CORPUS / name).read_text())
+    return folder
+
+
 requires_shared = pytest.mark.skipif(
     not SHARED.is_dir(), reason="../shared/ is absent (it holds the primary texts and PDF samples that may not be copied here)"
 )

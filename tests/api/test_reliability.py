@@ -2,7 +2,6 @@
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,7 +10,7 @@ from typer.testing import CliRunner
 from api.main import create_app
 from citeqa.settings import Settings
 from ingest.build import ingest
-from tests.conftest import CORPUS
+from tests.conftest import small_corpus
 from tests.fakes import FakeEncoder
 
 HOSTILE = [
@@ -27,13 +26,6 @@ HOSTILE = [
     "{{7*7}} ${7*7} %s%s%n",
     "../../../../etc/passwd",
 ]
-
-
-def small_corpus(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in ["002_76273a1899057d0f.txt", "003_b93ff1855f76d041.txt"]:
-        (folder / name).write_text((CORPUS / name).read_text())
-    return folder
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -12,15 +11,8 @@ from typer.testing import CliRunner
 from citeqa.errors import CorpusError, IndexCorrupt, IndexNotFound
 from ingest.build import ingest
 from ingest.store import read_index
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import ROOT, small_corpus
 from tests.fakes import FakeEncoder
-
-
-def small_corpus(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in ["002_76273a1899057d0f.txt", "003_b93ff1855f76d041.txt"]:
-        (folder / name).write_text((CORPUS / name).read_text())
-    return folder
 
 
 def build(sources, index_dir, encoder=None):
