@@ -5,13 +5,19 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from ingest.lexical import bm25_tokens
 
 from retrieval.question import Question
-from retrieval.spans import Span
+from retrieval.spans import Span, name_spans
 
-__all__ = ["Idf", "SentenceIndex", "ScoredSentence", "score_sentence", "choose_span", "TYPED"]
+__all__ = ["Idf", "SentenceIndex", "ScoredSentence", "score_sentence", "choose_span", "TYPED", "SPANNED"]
 
 TYPED = frozenset({"number", "money", "percent", "date", "person", "organisation", "place"})
+# Types whose answer is a span inside the sentence; a "change" or "nationality" sentence without
+# one can still answer, so they do not count as typed for abstention.
+SPANNED = TYPED | {"change", "nationality"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,7 @@ def score_sentence(
 ) -> ScoredSentence:
     """Score one sentence against the question; `candidates` are its spans of the asked-for type."""
     start, end = span
-    spans = tuple(s for s in candidates if not in_question(text[s.start : s.end], question.text))
+    spans = tuple(s for s in candidates if not in_question(text[s.start : s.end], question.text) and not restates(text, s, question.text))
     return ScoredSentence(
         passage_index, start, end, coverage(question.terms, set(terms), idf), ordered_pairs(question.terms, terms), bool(spans), spans
     )
@@ -80,21 +86,64 @@ def in_question(value: str, question: str) -> bool:
     return core.casefold() in question.casefold()
 
 
-def choose_span(text: str, sentence: ScoredSentence, question: Question) -> tuple[int, int]:
-    """The candidate nearest the words the sentence shares with the question; the whole
-    sentence when the question asks why or how, or no candidate fits."""
+EXPANDED = re.compile(r"((?:[A-Z][\w’'.-]*\s(?:(?:of|for|the|and)\s)?)+)\($")
+
+
+def restates(text: str, span: Span, question: str) -> bool:
+    """An acronym of a name the question states ("Inter-American Development Bank (IDB)" asked
+    about by name) is that name again, not the answer."""
+    value = text[span.start : span.end]
+    if not re.fullmatch(r"[A-Z]{2,8}", value):
+        return False
+    defined = text.rfind(f"({value})", 0, span.end + 1)
+    if defined < 0:
+        return False
+    expansion = EXPANDED.search(text, max(0, defined - 100), defined + 1)
+    return bool(expansion) and in_question(expansion.group(1), question)
+
+
+# Which side of an answer the words of its question sit on: a name follows its title
+# ("Coordinator for the Los Angeles Declaration Marcela Escobari"); a figure is followed
+# by what it counts ("249,741 in December 2023 to 58,038 in August").
+FOLLOWS_ITS_WORDS = frozenset({"person", "organisation", "place", "nationality"})
+DECAY = 0.85  # per word between an anchor and the span
+OTHER_CLAUSE = 0.35
+FOCUS_WEIGHT = 2.0  # the words after "which"/"what" name the answer's kind ("which border town")
+CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s-\s")
+DATE_CLAUSE_BREAK = re.compile(r"[;:()\[\]—]|\s-\s")  # dates are set off by commas
+WORD = re.compile(r"[\w’'-]+")
+AUXILIARY = r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should)"
+FOCUS = re.compile(rf"\b(?:which|what|whose|who {AUXILIARY}(?: the)?)\s+((?:(?!{AUXILIARY}\b)[\w.’'-]+\s+){{0,3}}(?!{AUXILIARY}\b)[\w.’'-]+)", re.I)
+
+
+def choose_span(text: str, sentence: ScoredSentence, question: Question, idf: dict[str, float] | None = None) -> tuple[int, int]:
+    """The candidate the question's words in the sentence attach to: each shared word counts
+    for its nearest candidate on the side the answer type expects, weighted by idf and
+    distance, less across a clause break. The whole sentence when no candidate fits."""
     if not sentence.spans:
         return sentence.start, sentence.end
-    anchors = anchor_positions(text, sentence.start, sentence.end, question.text)
-    if question.wants_list and question.answer_type in {"place", "organisation", "person"}:
+    if question.wants_list and question.answer_type in {"place", "organisation", "person", "nationality"}:
         return list_span(text, sentence.spans)
-
-    def distance(span: Span) -> float:
-        if not anchors:
-            return span.start
-        return min(min(abs(span.start - p), abs(span.end - p)) for p, _ in anchors)
-
-    best = min(sentence.spans, key=lambda s: (distance(s), -(s.end - s.start)))
+    spans = sentence.spans
+    if re.match(r"\s*whose\b", question.text, re.I):  # the possessor: "the International Labour Organization’s Declaration"
+        possessors = [s for s in name_spans(text, sentence.start, sentence.end) if re.match(r"[’']s\b", text[s.end : s.end + 2])]
+        spans = tuple(s for s in possessors if not in_question(text[s.start : s.end], question.text)) or spans
+    breaks = DATE_CLAUSE_BREAK if question.answer_type == "date" else CLAUSE_BREAK
+    forward = question.answer_type in FOLLOWS_ITS_WORDS
+    ties = {s: 0.0 for s in spans}
+    for a_start, a_end, weight in anchor_weights(text, sentence.start, sentence.end, question, idf or {}):
+        if any(s.start < a_end and a_start < s.end for s in spans):
+            continue  # part of a candidate
+        after = [s for s in spans if s.start >= a_end]  # candidates the word comes before
+        before = [s for s in spans if s.end <= a_start]
+        preferred, other = (after, before) if forward else (before, after)
+        span = (min(preferred, key=lambda s: s.start) if forward else max(preferred, key=lambda s: s.end)) if preferred else (
+            max(other, key=lambda s: s.end) if forward else min(other, key=lambda s: s.start)
+        )
+        gap = text[a_end : span.start] if span.start >= a_end else text[span.end : a_start]
+        clause = OTHER_CLAUSE if breaks.search(gap) else 1.0
+        ties[span] += weight * clause * DECAY ** len(WORD.findall(gap)) * (1.0 if preferred else 0.5)
+    best = max(spans, key=lambda s: (round(ties[s], 6), -s.start))
     return best.start, best.end
 
 
@@ -112,13 +161,29 @@ def list_span(text: str, spans: tuple[Span, ...]) -> tuple[int, int]:
     return best
 
 
-ANCHOR = re.compile(r"[A-Za-zÀ-ÿ]{4,}|\b(?:19|20)\d\d\b")
+def anchor_weights(text: str, start: int, end: int, question: Question, idf: dict[str, float]) -> list[tuple[int, int, float]]:
+    """(start, end, weight) of the sentence's words that the question shares, weighted by idf
+    and doubled for the words that name the answer's kind; a crude prefix match catches what
+    stemming misses ("coordinates" ~ "Coordinator")."""
+    asked = set(question.terms)
+    prefixes = {stem_prefix(w) for w in WORD.findall(question.text) if len(w) >= 4}
+    focus_match = FOCUS.search(question.text)
+    focus = {t for w in WORD.findall(focus_match.group(1)) for t in stem_word(w)} if focus_match else set()
+    found = []
+    for m in WORD.finditer(text, start, end):
+        terms = stem_word(m.group())
+        if not terms:
+            continue
+        term = terms[0]
+        if term in asked or (len(m.group()) >= 4 and stem_prefix(m.group()) in prefixes):
+            weight = float(idf[term]) if term in idf else 1.0
+            found.append((m.start(), m.end(), weight * (FOCUS_WEIGHT if term in focus else 1.0)))
+    return found
 
 
-def anchor_positions(text: str, start: int, end: int, question: str) -> list[tuple[int, str]]:
-    """(offset, stem) of the sentence's words (4+ letters) and years that the question shares."""
-    words = {stem_prefix(w) for w in ANCHOR.findall(question)}
-    return [(start + m.start(), stem_prefix(m.group())) for m in ANCHOR.finditer(text[start:end]) if stem_prefix(m.group()) in words]
+@lru_cache(maxsize=65536)
+def stem_word(word: str) -> tuple[str, ...]:
+    return tuple(bm25_tokens([word])[0])
 
 
 def stem_prefix(word: str) -> str:

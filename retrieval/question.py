@@ -9,7 +9,7 @@ from ingest.lexical import bm25_tokens
 
 __all__ = ["Question", "analyze", "ANSWER_TYPES"]
 
-ANSWER_TYPES = ("number", "money", "percent", "date", "person", "organisation", "place", "reason", "other")
+ANSWER_TYPES = ("number", "money", "percent", "date", "person", "organisation", "place", "nationality", "change", "reason", "other")
 
 PERSON_NOUNS = (
     "official|officials|president|leader|leaders|economist|diplomat|minister|secretary|adviser|advisor|expert|"
@@ -25,7 +25,12 @@ ORG_NOUNS = (
 )
 PLACE_NOUNS = "country|countries|city|cities|town|towns|region|regions|place|places|nation|nations|state|states|province|capital|border town|airport|port|river|island|islands"
 
+CHANGE_VERBS = r"chang\w*|evolv\w*|develop\w*|shift\w*|grow|grew|grown|increas\w*|decreas\w*|ris[ei]n?g?|rose|fall|fell|drop\w*|declin\w*|expand\w*|shr[iau]nk\w*|compare"
+
 PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("nationality", re.compile(r"\b(what|which) nationalit(y|ies)\b", re.I)),
+    # "How did the number of migrants change?" asks for the change ("almost doubling"), not a reason
+    ("change", re.compile(rf"^\s*how (did|has|have|does|do|will|would)\b.*\b({CHANGE_VERBS})\b", re.I)),
     ("reason", re.compile(r"^\s*(why\b|what (caused|led|drove|prompted|explains|motivated)|how (does|did|do|can|could|would|should|is|are|was|were|has|have)\b)", re.I)),
     ("percent", re.compile(r"\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bby how much\b|\bhow much did .* (drop|fall|rise|grow|increase|decline|contract)", re.I)),
     ("money", re.compile(r"\b(what|which) (\S+ ){0,4}(loan|grant|funding|contribution|commitment|investment|assistance package)\b|\bworth\b|\bhow much (money|funding|aid|assistance)?\b|\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|budget|financ\w*|assistance|aid)\b.*\b(how much|what (amount|total|sum|size))\b|\b(how much|what (amount|total|sum|size)|how (big|large))\b.*\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|money|aid|assistance|financ\w*)\b", re.I)),

@@ -173,7 +173,7 @@ class Retriever:
     def make_answer(self, sentence: ScoredSentence, question: Question) -> Answer:
         passage = self.passages[sentence.passage_index]
         text = self.documents[passage.doc_id].text
-        start, end = choose_span(text, sentence, question)
+        start, end = choose_span(text, sentence, question, self.idf)
         return Answer(
             text=text[start:end], start=start, end=end,
             sentence=text[sentence.start : sentence.end], sentence_start=sentence.start, sentence_end=sentence.end,

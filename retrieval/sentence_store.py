@@ -6,7 +6,7 @@ from ingest.chunk import is_heading
 from ingest.lexical import bm25_tokens
 from ingest.records import Document, Passage
 from ingest.sentences import sentence_spans
-from retrieval.answer import TYPED, Idf, ScoredSentence, SentenceIndex, score_sentence
+from retrieval.answer import SPANNED, Idf, ScoredSentence, SentenceIndex, score_sentence
 from retrieval.question import Question
 from retrieval.spans import candidate_spans
 
@@ -40,7 +40,7 @@ class SentenceStore:
 
     def typed_spans(self, doc_id: str, span: tuple[int, int], answer_type: str) -> tuple:
         """Candidate spans of one sentence: the patterns run once per sentence and type."""
-        if answer_type not in TYPED:
+        if answer_type not in SPANNED:
             return ()
         key = (doc_id, span[0], span[1], answer_type)
         cached = self._spans.get(key)

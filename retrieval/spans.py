@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Span", "candidate_spans"]
+__all__ = ["Span", "candidate_spans", "name_spans"]
 
 MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 QUALIFIER = r"(?:(?:more than|less than|fewer than|over|under|nearly|almost|around|about|approximately|roughly|some|up to|at least|at most|an estimated|a total of|a record|only|just)\s+)?"
@@ -22,12 +22,20 @@ WORD_NUMBER = (
 SCALE = r"(?:\s?(?:million|billion|trillion|thousand|M\b|B\b))"
 MONEY = re.compile(rf"{QUALIFIER}(?:US|C|CA)?\$\s?(?:{NUMBER}){SCALE}?(?:\s(?:Canadian|U\.S\.)\sdollars)?|{QUALIFIER}(?:{NUMBER}){SCALE}?\s(?:million|billion\s)?(?:Canadian |U\.S\. )?(?:dollars|pesos)", re.I)
 PERCENT = re.compile(rf"{QUALIFIER}(?:{NUMBER})\s?(?:percent|per cent|%)|{QUALIFIER}(?:half|a third|two-thirds|a quarter|three-quarters|three-fold|four-fold|six-fold|two-fold|tenfold)", re.I)
-COUNT = re.compile(rf"{QUALIFIER}(?!(?:19|20)\d\d\b)(?:{NUMBER}){SCALE}?(?:\s(?:to|and|or)\s(?:{NUMBER}){SCALE}?)?|{QUALIFIER}(?:hundreds|thousands|millions|tens) of thousands|{QUALIFIER}\b{WORD_NUMBER}\b(?:{SCALE})?", re.I)
+COUNT = re.compile(rf"{QUALIFIER}(?<![\w.,])(?!(?:19|20)\d\d\b)(?:{NUMBER}){SCALE}?(?:\s(?:to|and|or)\s(?:{NUMBER}){SCALE}?)?|{QUALIFIER}(?:hundreds|thousands|millions|tens) of thousands|{QUALIFIER}\b{WORD_NUMBER}\b(?:{SCALE})?", re.I)
 DATE = re.compile(
     rf"(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?,?\s\d{{4}}|(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{4}}|{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?\b|"
     rf"(?:fiscal years?|FY)\s?\d{{2,4}}(?:\s(?:and|to|-)\s\d{{2,4}})?|(?:(?:early|mid|late)[- ])?\b(?:19|20)\d{{2}}s?\b|\b(?:spring|summer|fall|autumn|winter) (?:of )?(?:19|20)\d{{2}}|\b{MONTHS}\b"
 )
-CAPWORD = r"(?:[A-Z][\w’'\.-]*[\w]|[A-Z]\.|[A-Z]{2,}\d*|\d+[A-Z]+)"
+MULTIPLE = r"(?:doubl|tripl|quadrupl|halv)\w*|(?:two|three|four|five|six|ten)-?fold"
+MOVE = r"(?:rose|risen|rising|fell|fallen|falling|grew|grown|growing|increased|decreased|dropped|declined|jumped|surged|soared|plunged|plummeted|climbed|expanded|contracted|shrank|shrunk)"
+CHANGE = re.compile(
+    rf"(?:(?:more than|less than|nearly|almost|approximately|roughly|about|an|a)\s+)*\b(?:{MULTIPLE})\b(?:\s(?:in size|over|since)\b)?"
+    rf"|\b{MOVE}\s(?:by\s)?(?:from\s)?{QUALIFIER}(?:[$]?(?:{NUMBER}){SCALE}?(?:\s?(?:percent|%))?)(?:\s(?:\w+\s){{0,4}}?to\s{QUALIFIER}[$]?(?:{NUMBER}){SCALE}?(?:\s?(?:percent|%))?)?",
+    re.I,
+)
+DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:ian|an|ese|ish|ean|i)\b")
+CAPWORD = r"(?:(?:Dr|Mr|Mrs|Ms|St|Jr)\.|[A-Z][\w’'\.-]*[\w]|[A-Z]\.|[A-Z]{2,}\d*|\d+[A-Z]+)"
 CONNECT = r"(?:\s(?:of|for|de|del|da|do|la|las|los|and|the|y)\s|\s|-)"
 NAME_RUN = re.compile(rf"(?:“[^”]{{2,60}}”|\"[^\"]{{2,60}}\"|{CAPWORD}(?:{CONNECT}{CAPWORD})*)")
 
@@ -81,6 +89,8 @@ def candidate_spans(text: str, start: int, end: int, answer_type: str) -> list[S
         "percent": [(PERCENT, "percent")],
         "number": [(MONEY, "money"), (PERCENT, "percent"), (COUNT, "number")],
         "date": [(DATE, "date")],
+        "change": [(CHANGE, "change")],
+        "nationality": [(DEMONYM, "nationality")],
     }
     if answer_type in finders:
         spans = []
@@ -91,8 +101,11 @@ def candidate_spans(text: str, start: int, end: int, answer_type: str) -> list[S
     if answer_type in {"person", "organisation", "place"}:
         names = name_spans(text, start, end)
         typed = [s for s in names if s.kind == answer_type]
-        if answer_type == "place":  # known places inside longer capitalised runs ("Bringing the Dominican Republic")
-            typed = drop_nested(typed + [Span(start + m.start(), start + m.end(), "place") for m in KNOWN_PLACE.finditer(text[start:end])])
+        if answer_type == "place":  # known places inside longer capitalised runs ("Bringing the Dominican Republic"),
+            # not inside an organisation's name ("Los Angeles Declaration Ministerial")
+            organisations = [s for s in names if s.kind == "organisation"]
+            inside = [Span(start + m.start(), start + m.end(), "place") for m in KNOWN_PLACE.finditer(text[start:end])]
+            typed = drop_nested(typed + [p for p in inside if not any(o.start <= p.start and p.end <= o.end for o in organisations)])
         if typed or answer_type == "place":
             return typed
         if answer_type == "person":  # "Who hosted the third ministerial?" - a country can be the who
@@ -122,18 +135,46 @@ def drop_nested(spans: list[Span]) -> list[Span]:
 def name_spans(text: str, start: int, end: int) -> list[Span]:
     spans = []
     for match in NAME_RUN.finditer(text, start, end):
-        s, e = trim_name(text, match.start(), match.end())
-        value = text[s:e]
-        if not value or value in NOT_NAMES or len(value) < 3:
-            continue
-        spans.append(Span(s, e, classify_name(value, at_sentence_start=s == start)))
+        for part_start, part_end in split_run(text, match.start(), match.end()):
+            s, e = trim_name(text, part_start, part_end)
+            value = text[s:e]
+            if not value or value in NOT_NAMES or len(value) < 3:
+                continue
+            spans.append(Span(s, e, classify_name(value, at_sentence_start=s == start)))
     return spans
+
+
+POSSESSIVE = re.compile(r"[’']s(?=\s)")
+
+
+def split_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A capitalised run cut where it holds two names: at a possessive ("International Labour
+    Organization’s Declaration" -> the organisation, then its declaration) and at "and" when
+    a side is a person ("Advisor Jake Sullivan and Homeland Security Advisor Liz Sherwood-Randall")."""
+    parts = []
+    cursor = start
+    for m in POSSESSIVE.finditer(text, start, end):
+        parts.append((cursor, m.start()))
+        cursor = m.end() + 1
+    parts.append((cursor, end))
+    parts = [piece for s, e in parts for piece in split_title_from_name(text, s, e)]
+    result = []
+    for s, e in parts:
+        cuts = [m.span() for m in re.finditer(" and ", text[s:e])]
+        bounds = [0] + [x for cut in cuts for x in cut] + [e - s]
+        pieces = [(s + a, s + b) for a, b in zip(bounds[::2], bounds[1::2])]
+        named = [classify_name(text[slice(*trim_name(text, a, b))], at_sentence_start=False) for a, b in pieces]
+        if len(pieces) > 1 and text[s:e] not in PLACE_WORDS and "person" in named:
+            result += pieces
+        else:
+            result.append((s, e))
+    return [(s, e) for s, e in result if e > s]
 
 
 def trim_name(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading articles/titles and trailing connectors from a capitalised run."""
     start = strip_titles(text, start, end)
-    for word in ("The ", "A ", "In ", "On ", "By ", "For ", "Since ", "After ", "Under "):
+    for word in ("The ", "A ", "In ", "On ", "By ", "For ", "Since ", "After ", "Under ", "This ", "That ", "These ", "Those ", "Its ", "Their "):
         if text.startswith(word, start) and end - start > len(word) + 2:
             start += len(word)
     while end > start and text[end - 1] in " -.,’'" and not text[end - 2 : end] in {"S.", "U."}:
@@ -142,6 +183,18 @@ def trim_name(text: str, start: int, end: int) -> tuple[int, int]:
         if text[start:end].endswith(tail):
             end -= len(tail)
     return start, end
+
+
+def split_title_from_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A title that ends in an organisation's name, then a person ("Coordinator for the Los
+    Angeles Declaration Marcela Escobari"): the name is cut off after the organisation word."""
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text[start:end])]
+    for i in range(len(words) - 2, 0, -1):
+        if words[i - 1][2] in ORG_WORDS and len(words) - i in (2, 3):
+            name = text[start + words[i][0] : end]
+            if classify_name(name, at_sentence_start=False) == "person" and not set(name.split()) & (ORG_WORDS | TITLE_WORDS):
+                return [(start, start + words[i - 1][1]), (start + words[i][0], end)]
+    return [(start, end)]
 
 
 KNOWN_PLACE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(p) for p in PLACE_WORDS), key=len, reverse=True)) + r")\b")

@@ -1,5 +1,6 @@
 import pytest
 
+from retrieval.answer import Idf, choose_span, score_sentence
 from retrieval.question import analyze
 from retrieval.spans import candidate_spans
 
@@ -20,6 +21,8 @@ def spans(text, kind):
         ("Which organization leads the R4V platform?", "organisation"),
         ("In which U.S. border town did Haitians gather?", "place"),
         ("Why did Venezuelans leave?", "reason"),
+        ("How did the number of migrants in the region change between 2010 and 2022?", "change"),
+        ("What nationalities does the CHNV parole program cover?", "nationality"),
         ("What does the declaration say about refoulement?", "other"),
     ],
 )
@@ -41,3 +44,70 @@ def test_names_are_sorted_into_people_organisations_and_places():
     assert spans(text, "person") == ["Jon Finer"]
     assert "Inter-American Development Bank" in spans(text, "organisation")
     assert "Del Rio" in spans(text, "place")
+
+
+def answer_span(question, text):
+    """The span choose_span picks in a one-sentence text (idf 1 for every word)."""
+    q = analyze(question)
+    idf = Idf({"_": 1.0})
+    sentence = score_sentence(text, 0, (0, len(text)), tuple(q.terms), q, idf, tuple(candidate_spans(text, 0, len(text), q.answer_type)))
+    start, end = choose_span(text, sentence, q, idf)
+    return text[start:end]
+
+
+@pytest.mark.parametrize(
+    "question, text, expected",
+    [
+        # a figure is followed by what it counts; "023" of "2023" is no number
+        (
+            "How many encounters did authorities record at the border in December 2023?",
+            "Encounters at the border fell from 249,741 in December 2023 to 58,038 in August.",
+            "249,741",
+        ),
+        # a name follows its title, and the title may end in an organisation's name
+        (
+            "Who was the White House coordinator for the Los Angeles Declaration in 2024?",
+            "Antony Blinken hosted it with White House Homeland Security Advisor Dr. Liz Sherwood-Randall, "
+            "White House Coordinator for the Los Angeles Declaration Marcela Escobari, and others.",
+            "Marcela Escobari",
+        ),
+        # two people joined by "and" are two answers, not one name
+        (
+            "Besides Liz Sherwood-Randall, which official co-hosted the meeting?",
+            "National Security Advisor Jake Sullivan and Homeland Security Advisor Liz Sherwood-Randall welcomed representatives.",
+            "Jake Sullivan",
+        ),
+        # "whose" asks for the possessor
+        (
+            "Whose declaration on rights at work is the text aligned with?",
+            "This Declaration aligns with the International Labour Organization’s Declaration on Fundamental Principles and Rights at Work.",
+            "International Labour Organization",
+        ),
+        # an acronym of a name the question states is not the answer
+        (
+            "Which Inter-American Development Bank fund received new contributions?",
+            "Canada joined the Inter-American Development Bank (IDB) to make new contributions to the IDB's Migration Grant Facility.",
+            "Migration Grant Facility",
+        ),
+        # a place named inside an organisation's name is not the place asked for
+        (
+            "Which country will hold the rotating chair in 2025?",
+            "The Government of Colombia will assume the rotating Country Chair and host the fifth Los Angeles Declaration Ministerial in 2025.",
+            "Colombia",
+        ),
+        # the words after "which" name the answer's kind
+        (
+            "In which border town did 15,000 Haitian migrants arrive?",
+            "Around 15,000 Haitians moved north from Brazil and arrived at the remote border town of Del Rio, Texas.",
+            "Del Rio",
+        ),
+        ("How did the number of migrants in the region change?", "The region saw an almost doubling of the number of migrants.", "an almost doubling"),
+        (
+            "What nationalities does the parole program cover?",
+            "It expanded the Cuban, Haitian, Nicaraguan, and Venezuelan (CHNV) parole program.",
+            "Cuban, Haitian, Nicaraguan, and Venezuelan",
+        ),
+    ],
+)
+def test_answer_span_is_the_one_the_question_asks_for(question, text, expected):
+    assert answer_span(question, text) == expected
