@@ -23,7 +23,7 @@ from ingest.embed import Encoder
 from ingest.lexical import bm25_tokens
 from ingest.records import Document, Passage
 from ingest.store import IndexData, read_index
-from retrieval.abstain import AbstainConfig, abstain_features, abstain_probability
+from retrieval.abstain import AbstainConfig, abstain_features, abstain_probability, states_other_year
 from retrieval.answer import TYPED, Idf, ScoredSentence, bm25_idf, choose_span, coverage
 from retrieval.first_stage import MODES, FirstStage, ms_since
 from retrieval.fusion import minmax
@@ -234,7 +234,10 @@ class Retriever:
 
     def abstain_score(self, q: Question, sentence: ScoredSentence, top_dense: float) -> float:
         """Probability that the corpus does not answer `q` (see retrieval/abstain.py)."""
-        return abstain_probability(self.abstention_features(q, sentence, top_dense), self.config.abstain)
+        passage = self.passages[sentence.passage_index]
+        sentence_text = self.documents[passage.doc_id].text[sentence.start : sentence.end]
+        other_year = states_other_year(q.text, sentence_text, passage.text)
+        return abstain_probability(self.abstention_features(q, sentence, top_dense), self.config.abstain, other_year=other_year)
 
     def answer_candidate(self, question: str) -> tuple[Question, ScoredSentence | None, float]:
         """The question analysed, its best sentence and the best dense score: what abstention sees."""
