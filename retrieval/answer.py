@@ -83,7 +83,8 @@ def score_sentence(
 def in_question(value: str, question: str) -> bool:
     """A span the question already states is not its answer ("in May 2022" asked about)."""
     core = re.sub(r"^(?:more than|over|nearly|almost|around|about|approximately|some|up to|at least|the|a|an)\s+", "", value.strip(), flags=re.I)
-    return core.casefold() in question.casefold()
+    core = core.strip(" \"“”'‘’.,;:!?")  # a quotation the question repeats: '"step in the right direction."'
+    return bool(core) and core.casefold() in question.casefold()
 
 
 EXPANDED = re.compile(r"((?:[A-Z][\w’'.-]*\s(?:(?:of|for|the|and)\s)?)+)\($")

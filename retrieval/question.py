@@ -13,8 +13,8 @@ ANSWER_TYPES = ("number", "money", "percent", "date", "person", "organisation", 
 
 PERSON_NOUNS = (
     "official|officials|president|leader|leaders|economist|diplomat|minister|secretary|adviser|advisor|expert|"
-    "journalist|scholar|person|people|coordinator|academic|ambassador|author|commissioner|director|chair|head|"
-    "spokesperson|woman|women|man|men|politician|representative|envoy|chief|administrator|researcher|senator"
+    "journalist|scholar|coordinator|academic|ambassador|author|commissioner|director|chair|head|"
+    "spokesperson|politician|representative|envoy|chief|administrator|researcher|senator"
 )
 ORG_NOUNS = (
     "organization|organisation|organizations|agency|agencies|program|programme|programs|initiative|initiatives|"
@@ -36,7 +36,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("money", re.compile(r"\b(what|which) (\S+ ){0,4}(loan|grant|funding|contribution|commitment|investment|assistance package)\b|\bworth\b|\bhow much (money|funding|aid|assistance)?\b|\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|budget|financ\w*|assistance|aid)\b.*\b(how much|what (amount|total|sum|size))\b|\b(how much|what (amount|total|sum|size)|how (big|large))\b.*\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|money|aid|assistance|financ\w*)\b", re.I)),
     ("number", re.compile(r"\bhow (many|much|large|big|long|far|high|often)\b|\b(what|which) (number|amount|total|sum|figure|size|count)\b|\bwhat (was|is|were|are) the (total|number|amount|size|value)\b", re.I)),
     ("date", re.compile(r"^\s*(when\b|since when)|\b(what|which|in what|on what|on which) (year|years|date|dates|month|months|day|days|time)\b", re.I)),
-    ("person", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what) (\S+ ){{0,3}}({PERSON_NOUNS})\b", re.I)),
+    # "which person", but not "what pushes people into ..."
+    ("person", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what) (\S+ ){{0,3}}({PERSON_NOUNS})\b|\b(which|what) (person|people|woman|women|man|men)\b", re.I)),
     ("place", re.compile(rf"^\s*where\b|\b(which|what|in what) (\S+ ){{0,3}}({PLACE_NOUNS})\b", re.I)),
     ("organisation", re.compile(rf"\b(which|what) (\S+ ){{0,3}}({ORG_NOUNS})\b|\bwhat (is|was|are|were) (the )?(name|title)\b|\bcalled\b|\bnamed\b", re.I)),
 ]
@@ -50,9 +51,19 @@ class Question:
     wants_list: bool
 
 
+# A leading clause set off by a comma ("According to the Declaration, how ...", "When sending
+# back migrants, what ...", "Besides the United States, which ...") is not what is asked.
+LEADING_CLAUSE = re.compile(
+    r"^\s*(?:according to|in|at|on|under|during|when|while|after|before|since|as of|besides|apart from|other than|if|for)\b(?:(?!\b(?:which|what)\b)[^?])*?,\s*"
+    r"(?=(?:who|whom|whose|what|which|when|where|why|how|by how|in (?:which|what)|on (?:which|what))\b)",
+    re.I,
+)
+
+
 def answer_type(text: str) -> str:
+    asked = text[LEADING_CLAUSE.match(text).end() :] if LEADING_CLAUSE.match(text) else text
     for name, pattern in PATTERNS:
-        if pattern.search(text):
+        if pattern.search(asked):
             return name
     return "other"
 

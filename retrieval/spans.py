@@ -97,6 +97,9 @@ def candidate_spans(text: str, start: int, end: int, answer_type: str) -> list[S
         for pattern, kind in finders[answer_type]:
             spans += [Span(start + m.start(), start + m.end(), kind) for m in pattern.finditer(sentence) if m.group().strip()]
         spans = [s for s in spans if not (answer_type == "number" and s.kind == "number" and is_year(text[s.start : s.end]))]
+        if answer_type != "date":  # the day of a date is no count ("announced on October 12 that ... 24,000")
+            dates = [m.span() for m in DATE.finditer(sentence)]
+            spans = [s for s in spans if not any(a <= s.start - start < b for a, b in dates)]
         return drop_nested(spans)
     if answer_type in {"person", "organisation", "place"}:
         names = name_spans(text, start, end)

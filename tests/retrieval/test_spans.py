@@ -23,6 +23,11 @@ def spans(text, kind):
         ("Why did Venezuelans leave?", "reason"),
         ("How did the number of migrants in the region change between 2010 and 2022?", "change"),
         ("What nationalities does the CHNV parole program cover?", "nationality"),
+        # a leading clause set off by a comma is not what is asked
+        ("According to the Declaration, how has the pandemic affected migration?", "reason"),
+        ("When returning migrants with no right to stay, what does the Declaration promise for minors?", "other"),
+        ("On which date did Duque visit the White House, where Biden spoke?", "date"),
+        ("What pushes people into irregular migration?", "other"),
         ("What does the declaration say about refoulement?", "other"),
     ],
 )
