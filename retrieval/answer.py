@@ -82,7 +82,9 @@ def score_sentence(
 
 def in_question(value: str, question: str) -> bool:
     """A span the question already states is not its answer ("in May 2022" asked about)."""
-    core = re.sub(r"^(?:more than|over|nearly|almost|around|about|approximately|some|up to|at least|the|a|an)\s+", "", value.strip(), flags=re.I)
+    core = re.sub(
+        r"^(?:more than|over|nearly|almost|around|about|approximately|some|up to|at least|the|a|an|early|mid|late|in|on)[\s-]+", "", value.strip(), flags=re.I
+    )
     core = core.strip(" \"“”'‘’.,;:!?")  # a quotation the question repeats: '"step in the right direction."'
     return bool(core) and core.casefold() in question.casefold()
 
@@ -109,12 +111,13 @@ def restates(text: str, span: Span, question: str) -> bool:
 FOLLOWS_ITS_WORDS = frozenset({"person", "organisation", "place", "nationality"})
 DECAY = 0.85  # per word between an anchor and the span
 OTHER_CLAUSE = 0.35
+LIST_ITEM_WEIGHT = 1.0
 FOCUS_WEIGHT = 2.0  # the words after "which"/"what" name the answer's kind ("which border town")
 CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s-\s")
 DATE_CLAUSE_BREAK = re.compile(r"[;:()\[\]—]|\s-\s")  # dates are set off by commas
 WORD = re.compile(r"[\w’'-]+")
 AUXILIARY = r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should)"
-FOCUS = re.compile(rf"\b(?:which|what|whose|who {AUXILIARY}(?: the)?)\s+((?:(?!{AUXILIARY}\b)[\w.’'-]+\s+){{0,3}}(?!{AUXILIARY}\b)[\w.’'-]+)", re.I)
+FOCUS = re.compile(rf"\b(?:which|what|whose|who {AUXILIARY}(?: the)?|how many|how much)\s+((?:(?!{AUXILIARY}\b)[\w.’'-]+\s+){{0,3}}(?!{AUXILIARY}\b)[\w.’'-]+)", re.I)
 
 
 def choose_span(text: str, sentence: ScoredSentence, question: Question, idf: dict[str, float] | None = None) -> tuple[int, int]:
@@ -123,18 +126,26 @@ def choose_span(text: str, sentence: ScoredSentence, question: Question, idf: di
     distance, less across a clause break. The whole sentence when no candidate fits."""
     if not sentence.spans:
         return sentence.start, sentence.end
-    if question.wants_list and question.answer_type in {"place", "organisation", "person", "nationality"}:
-        return list_span(text, sentence.spans)
     spans = sentence.spans
+    listed = question.wants_list and question.answer_type in {"place", "organisation", "person", "nationality"}
+    if listed:  # the runs of names are the candidates ("Mexico, Costa Rica, and Belize")
+        spans = list_runs(text, spans)
     if re.match(r"\s*whose\b", question.text, re.I):  # the possessor: "the International Labour Organization’s Declaration"
         possessors = [s for s in name_spans(text, sentence.start, sentence.end) if re.match(r"[’']s\b", text[s.end : s.end + 2])]
         spans = tuple(s for s in possessors if not in_question(text[s.start : s.end], question.text)) or spans
     breaks = DATE_CLAUSE_BREAK if question.answer_type == "date" else CLAUSE_BREAK
     forward = question.answer_type in FOLLOWS_ITS_WORDS
     ties = {s: 0.0 for s in spans}
+    # "From which countries did they set out?" -> "moved north from Brazil and Chile": a candidate
+    # after the wh-phrase's preposition comes first
+    asked_with = re.match(r"\s*(from|in|to|into|at|on|by|for|with|under)\s+(?:which|what)\b", question.text, re.I)
+    preposition = re.compile(rf"\b{asked_with.group(1)}\s+(?:the\s+)?$", re.I) if asked_with else None
+    introduced = {s: bool(preposition and preposition.search(text, max(0, s.start - 12), s.start)) for s in spans}
     for a_start, a_end, weight in anchor_weights(text, sentence.start, sentence.end, question, idf or {}):
-        if any(s.start < a_end and a_start < s.end for s in spans):
-            continue  # part of a candidate
+        inside = [s for s in spans if s.start < a_end and a_start < s.end]
+        if inside:  # "which Texas town" -> "Eagle Pass, Texas"
+            ties[inside[0]] += weight
+            continue
         after = [s for s in spans if s.start >= a_end]  # candidates the word comes before
         before = [s for s in spans if s.end <= a_start]
         preferred, other = (after, before) if forward else (before, after)
@@ -144,22 +155,22 @@ def choose_span(text: str, sentence: ScoredSentence, question: Question, idf: di
         gap = text[a_end : span.start] if span.start >= a_end else text[span.end : a_start]
         clause = OTHER_CLAUSE if breaks.search(gap) else 1.0
         ties[span] += weight * clause * DECAY ** len(WORD.findall(gap)) * (1.0 if preferred else 0.5)
-    best = max(spans, key=lambda s: (round(ties[s], 6), -s.start))
+    if listed:  # a list question wants the list: each further item counts as one shared word
+        for s in spans:
+            ties[s] += LIST_ITEM_WEIGHT * (len(re.findall(r",|\band\b|\bor\b", text[s.start : s.end])))
+    best = max(spans, key=lambda s: (introduced[s], round(ties[s], 6), -s.start))
     return best.start, best.end
 
 
-def list_span(text: str, spans: tuple[Span, ...]) -> tuple[int, int]:
-    """The longest run of candidates joined by commas and 'and' ("Mexico, Costa Rica, and Belize")."""
-    best = (spans[0].start, spans[0].end)
-    run_start, run_end = spans[0].start, spans[0].end
-    for previous, span in zip(spans, spans[1:]):
-        if re.fullmatch(r",?\s*(?:and|or)?\s*|,\s*", text[previous.end : span.start]):
-            run_end = span.end
+def list_runs(text: str, spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """Candidates joined by commas and 'and'/'or' merged into runs ("Mexico, Costa Rica, and Belize")."""
+    runs = [spans[0]]
+    for span in spans[1:]:
+        if re.fullmatch(r",?\s*(?:and|or)?\s*|,\s*", text[runs[-1].end : span.start]):
+            runs[-1] = Span(runs[-1].start, span.end, runs[-1].kind)
         else:
-            run_start, run_end = span.start, span.end
-        if run_end - run_start > best[1] - best[0]:
-            best = (run_start, run_end)
-    return best
+            runs.append(span)
+    return tuple(runs)
 
 
 def anchor_weights(text: str, start: int, end: int, question: Question, idf: dict[str, float]) -> list[tuple[int, int, float]]:

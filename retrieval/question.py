@@ -13,7 +13,8 @@ ANSWER_TYPES = ("number", "money", "percent", "date", "person", "organisation", 
 
 PERSON_NOUNS = (
     "official|officials|president|leader|leaders|economist|diplomat|minister|secretary|adviser|advisor|expert|"
-    "journalist|scholar|coordinator|academic|ambassador|author|commissioner|director|chair|head|"
+    "journalist|scholar|coordinator|analyst|observer|critic|commentator|professor|lawyer|activist|advocate|reporter|"
+    "correspondent|negotiator|mayor|governor|academic|ambassador|author|commissioner|director|chair|head|"
     "spokesperson|politician|representative|envoy|chief|administrator|researcher|senator"
 )
 ORG_NOUNS = (
@@ -21,11 +22,15 @@ ORG_NOUNS = (
     "institution|institutions|bank|banks|body|bodies|group|bloc|blocs|process|operation|facility|fund|department|"
     "office|think tank|outlet|newspaper|partnership|platform|mechanism|campaign|app|project|committee|foundation|"
     "framework|forum|alliance|company|companies|institute|university|association|caucus|network|entity|union|retailer|"
-    "employer|paper|report|title"
+    "employer|paper|report|title|command|court|ministry|newspaper|magazine"
 )
 PLACE_NOUNS = "country|countries|city|cities|town|towns|region|regions|place|places|nation|nations|state|states|province|capital|border town|airport|port|river|island|islands"
 
 CHANGE_VERBS = r"chang\w*|evolv\w*|develop\w*|shift\w*|grow|grew|grown|increas\w*|decreas\w*|ris[ei]n?g?|rose|fall|fell|drop\w*|declin\w*|expand\w*|shr[iau]nk\w*|compare"
+
+# up to three words between "which"/"what" and the noun that names the answer's kind, none a verb
+# of the question ("At which university is migration expert X based?" asks for the university)
+GAP = r"(?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b)\S+ ){0,3}"
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("nationality", re.compile(r"\b(what|which) nationalit(y|ies)\b", re.I)),
@@ -34,12 +39,12 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("reason", re.compile(r"^\s*(why\b|what (caused|led|drove|prompted|explains|motivated)|how (does|did|do|can|could|would|should|is|are|was|were|has|have)\b)", re.I)),
     ("percent", re.compile(r"\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bby how much\b|\bhow much did .* (drop|fall|rise|grow|increase|decline|contract)", re.I)),
     ("money", re.compile(r"\b(what|which) (\S+ ){0,4}(loan|grant|funding|contribution|commitment|investment|assistance package)\b|\bworth\b|\bhow much (money|funding|aid|assistance)?\b|\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|budget|financ\w*|assistance|aid)\b.*\b(how much|what (amount|total|sum|size))\b|\b(how much|what (amount|total|sum|size)|how (big|large))\b.*\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|money|aid|assistance|financ\w*)\b", re.I)),
-    ("number", re.compile(r"\bhow (many|much|large|big|long|far|high|often)\b|\b(what|which) (number|amount|total|sum|figure|size|count)\b|\bwhat (was|is|were|are) the (total|number|amount|size|value)\b", re.I)),
-    ("date", re.compile(r"^\s*(when\b|since when)|\b(what|which|in what|on what|on which) (year|years|date|dates|month|months|day|days|time)\b", re.I)),
+    ("number", re.compile(r"\bhow (many|much|large|big|long|far|high|often)\b|\b(what|which) (number|amount|total|sum|figure|size|count)\b|\bwhat (was|is|were|are) the (\w+ ){0,2}(total|number|amount|size|value|count|tally|figure)\b", re.I)),
+    ("date", re.compile(r"^\s*(when\b|since when)|\b(what|which|in what|on what|on which) (year|years|date|dates|month|months|day|days|time|period|decade)\b", re.I)),
     # "which person", but not "what pushes people into ..."
-    ("person", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what) (\S+ ){{0,3}}({PERSON_NOUNS})\b|\b(which|what) (person|people|woman|women|man|men)\b", re.I)),
-    ("place", re.compile(rf"^\s*where\b|\b(which|what|in what) (\S+ ){{0,3}}({PLACE_NOUNS})\b", re.I)),
-    ("organisation", re.compile(rf"\b(which|what) (\S+ ){{0,3}}({ORG_NOUNS})\b|\bwhat (is|was|are|were) (the )?(name|title)\b|\bcalled\b|\bnamed\b", re.I)),
+    ("person", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what) {GAP}({PERSON_NOUNS})\b|\b(which|what) (person|people|woman|women|man|men)\b", re.I)),
+    ("place", re.compile(rf"^\s*where\b|\b(which|what|in what) {GAP}({PLACE_NOUNS})\b", re.I)),
+    ("organisation", re.compile(rf"\b(which|what) {GAP}({ORG_NOUNS})\b|\bwhat (is|was|are|were) (the )?(name|title)\b|\bcalled\b|\bnamed\b", re.I)),
 ]
 
 

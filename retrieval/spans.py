@@ -24,7 +24,7 @@ MONEY = re.compile(rf"{QUALIFIER}(?:US|C|CA)?\$\s?(?:{NUMBER}){SCALE}?(?:\s(?:Ca
 PERCENT = re.compile(rf"{QUALIFIER}(?:{NUMBER})\s?(?:percent|per cent|%)|{QUALIFIER}(?:half|a third|two-thirds|a quarter|three-quarters|three-fold|four-fold|six-fold|two-fold|tenfold)", re.I)
 COUNT = re.compile(rf"{QUALIFIER}(?<![\w.,])(?!(?:19|20)\d\d\b)(?:{NUMBER}){SCALE}?(?:\s(?:to|and|or)\s(?:{NUMBER}){SCALE}?)?|{QUALIFIER}(?:hundreds|thousands|millions|tens) of thousands|{QUALIFIER}\b{WORD_NUMBER}\b(?:{SCALE})?", re.I)
 DATE = re.compile(
-    rf"(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?,?\s\d{{4}}|(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{4}}|{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?\b|"
+    rf"(?:between|from)\s(?:19|20)\d{{2}}\s(?:and|to)\s(?:19|20)\d{{2}}\b|\b(?:19|20)\d{{2}}[–-](?:19|20)?\d{{2}}\b|(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?,?\s\d{{4}}|(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{4}}|{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?\b|"
     rf"(?:fiscal years?|FY)\s?\d{{2,4}}(?:\s(?:and|to|-)\s\d{{2,4}})?|(?:(?:early|mid|late)[- ])?\b(?:19|20)\d{{2}}s?\b|\b(?:spring|summer|fall|autumn|winter) (?:of )?(?:19|20)\d{{2}}|\b{MONTHS}\b"
 )
 MULTIPLE = r"(?:doubl|tripl|quadrupl|halv)\w*|(?:two|three|four|five|six|ten)-?fold"
@@ -48,6 +48,7 @@ ORG_WORDS = {
     "Ministry", "Endowment", "Group", "Corps", "Summit", "Declaration", "Mechanism", "Plan", "Strategy", "Campaign",
     "Unit", "Pilot", "Card", "Offices", "Mercosur", "CARICOM", "Times", "Press", "News", "Nacion", "Economist", "Room",
     "Building", "Convention", "Act", "Rule", "Order", "Law", "Agreement", "Accord", "Compact", "Protocol", "Report",
+    "Command", "Ministry",
 }
 PLACE_WORDS = {
     "Argentina", "Bahamas", "Barbados", "Belize", "Bolivia", "Brazil", "Canada", "Chile", "Colombia", "Costa Rica",
@@ -97,6 +98,8 @@ def candidate_spans(text: str, start: int, end: int, answer_type: str) -> list[S
         for pattern, kind in finders[answer_type]:
             spans += [Span(start + m.start(), start + m.end(), kind) for m in pattern.finditer(sentence) if m.group().strip()]
         spans = [s for s in spans if not (answer_type == "number" and s.kind == "number" and is_year(text[s.start : s.end]))]
+        # a code is no count ("H-2A", "COVID-19")
+        spans = [s for s in spans if not (re.search(r"[A-Za-z]-?$", text[max(0, s.start - 2) : s.start]) or text[s.end : s.end + 1].isalpha())]
         if answer_type != "date":  # the day of a date is no count ("announced on October 12 that ... 24,000")
             dates = [m.span() for m in DATE.finditer(sentence)]
             spans = [s for s in spans if not any(a <= s.start - start < b for a, b in dates)]

@@ -28,6 +28,10 @@ def spans(text, kind):
         ("When returning migrants with no right to stay, what does the Declaration promise for minors?", "other"),
         ("On which date did Duque visit the White House, where Biden spoke?", "date"),
         ("What pushes people into irregular migration?", "other"),
+        ("At which university is migration expert Ronal Rodríguez based?", "organisation"),
+        ("Which Rice University analyst doubted the declaration?", "person"),
+        ("Over what period did Clemens advise the administration?", "date"),
+        ("What was the monthly count of border encounters in August?", "number"),
         ("What does the declaration say about refoulement?", "other"),
     ],
 )
@@ -112,6 +116,20 @@ def answer_span(question, text):
             "It expanded the Cuban, Haitian, Nicaraguan, and Venezuelan (CHNV) parole program.",
             "Cuban, Haitian, Nicaraguan, and Venezuelan",
         ),
+        # the wh-phrase's preposition introduces the answer
+        (
+            "From which countries did the Haitians set out?",
+            "Around 15,000 Haitians moved north from Brazil and Chile, across Central America and Mexico, to Del Rio.",
+            "Brazil and Chile",
+        ),
+        (
+            "In which Texas town did troops wait beside the Rio Grande as migrants crossed?",
+            "Texas National Guard troops wait beside the Rio Grande as migrants cross into the United States in Eagle Pass, Texas.",
+            "Eagle Pass",
+        ),
+        ("Over what period did Clemens advise the administration?", "Clemens advised the administration between 2021 and 2023.", "between 2021 and 2023"),
+        # a code is no count
+        ("How many farmworkers were hired?", "Employers hire H-2A farmworkers; 2,000 were hired.", "2,000"),
     ],
 )
 def test_answer_span_is_the_one_the_question_asks_for(question, text, expected):
