@@ -3,13 +3,14 @@
     python -m eval.calibrate --index .citeqa/eval-index
 
 Logistic regression (numpy, L2, unanswerable questions weighted 3x), then the
-lowest threshold (in steps of 0.01) at which no answerable dev question is
-refused, plus a margin of 0.05: the target is <= 0.03 on unseen questions, and
-the dev split is small (an earlier criterion of <= 0.01 on dev let 4 of 106
-answerable test questions be refused). Paste the printed values into
-retrieval/abstain.py's AbstainConfig defaults. The rates printed are the
-model's alone; the product applies two hard rules first (retrieval/abstain.py),
-so its abstention recall is a little higher.
+lowest threshold (in steps of 0.01) at which at most 1% of the answerable dev
+questions are refused, plus a margin of 0.05: the target is <= 0.03 on unseen
+questions. (Refusing none at all lets one dev question decide: on the 152
+answerable dev questions the highest score belongs to one whose answer the
+retrieval cannot find.) Paste the printed values into retrieval/abstain.py's
+AbstainConfig defaults. The rates printed are the model's alone; the product
+applies two hard rules first (retrieval/abstain.py), so its abstention recall is
+a little higher.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from eval.dataset import load_questions
 from retrieval import Retriever
 from retrieval.abstain import FEATURES
 
-MAX_FALSE_ABSTAIN = 0.0
+MAX_FALSE_ABSTAIN = 0.01
 # Safety on top of the dev choice: wrongly refusing an
 # answerable question costs a user more than answering an unanswerable one.
 SAFETY_MARGIN = 0.05
