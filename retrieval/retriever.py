@@ -236,7 +236,9 @@ class Retriever:
         """Probability that the corpus does not answer `q` (see retrieval/abstain.py)."""
         passage = self.passages[sentence.passage_index]
         sentence_text = self.documents[passage.doc_id].text[sentence.start : sentence.end]
-        other_year = states_other_year(q.text, sentence_text, passage.text)
+        # the year a document is dated counts as mentioned: questions date facts by their source
+        dated = " ".join(self.documents[d].metadata.date for d in (passage.doc_id, *passage.also_in) if d in self.documents)
+        other_year = states_other_year(q.text, sentence_text, f"{passage.text} {dated}")
         return abstain_probability(self.abstention_features(q, sentence, top_dense), self.config.abstain, other_year=other_year)
 
     def answer_candidate(self, question: str) -> tuple[Question, ScoredSentence | None, float]:
