@@ -36,7 +36,9 @@ def create_app(settings: Settings | None = None, *, retriever: Retriever | None 
     settings = settings or Settings()
 
     def load() -> Retriever:
-        return Retriever.load(settings.index_dir, model=None if encoder else settings.model, encoder=encoder)
+        loaded = Retriever.load(settings.index_dir, model=None if encoder else settings.model, encoder=encoder)
+        loaded.sentences.warm_in_background()
+        return loaded
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

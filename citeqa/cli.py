@@ -99,7 +99,7 @@ def default_sources() -> list[Path]:
 @app.command("eval")
 def eval_command(
     index: IndexOption = None,
-    split: Annotated[str, typer.Option(help="dev, test or all.")] = "test",
+    split: Annotated[str, typer.Option(help="test (reporting), dev, train, tuning (train and dev) or all.")] = "test",
     out: Annotated[Path, typer.Option(help="Folder for eval.json, eval.md and the chart.")] = Path("eval/reports"),
     baseline: Annotated[Optional[Path], typer.Option(help="Fail when a headline metric drops below this baseline.")] = None,
     update_baseline: Annotated[Optional[Path], typer.Option(help="Write this run's headline metrics as the new baseline.")] = None,
@@ -134,8 +134,8 @@ def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_jso
     from ingest.embed import load_encoder
     from retrieval import Retriever
 
-    if split not in {"dev", "test", "all"}:
-        fail("--split must be dev, test or all", 2)
+    if split not in {"train", "dev", "test", "tuning", "all"}:
+        fail("--split must be train, dev, test, tuning or all", 2)
     if index is None:
         index = settings.index_dir.parent / "eval-index"
         run_ingest(default_sources(), index, model=settings.model, encoder_factory=lambda: load_encoder(settings.model))

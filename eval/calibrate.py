@@ -1,9 +1,9 @@
-"""Fit the abstention model on the dev split and print its coefficients.
+"""Fit the abstention model on the tuning questions (train and dev splits) and print its coefficients.
 
     python -m eval.calibrate --index .citeqa/eval-index
 
 Logistic regression (numpy, L2, unanswerable questions weighted 3x), then the
-lowest threshold (in steps of 0.01) at which at most 1% of the answerable dev
+lowest threshold (in steps of 0.01) at which at most 1% of the answerable tuning
 questions are refused out of fold (5-fold: each question scored by a model
 fitted without it), plus a margin of 0.10. The margin was 0.05 until the
 test split showed the dev estimate to be optimistic (0.7% refused on dev,
@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=Path(".citeqa/eval-index"))
     args = parser.parse_args()
     retriever = Retriever.load(args.index)
-    features, labels = collect(retriever, "dev")
+    features, labels = collect(retriever, "tuning")
     mean, scale, weights, bias = fit(features, labels)
     unseen = out_of_fold(features, labels)
     answerable = labels == 0

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Question", "load_questions", "validate", "assign_splits", "QUESTIONS_PATH", "CATEGORIES"]
+__all__ = ["Question", "load_questions", "validate", "assign_splits", "QUESTIONS_PATH", "CATEGORIES", "SPLITS"]
 
 QUESTIONS_PATH = Path(__file__).with_name("questions.jsonl")
 CATEGORIES = (
@@ -16,6 +16,9 @@ CATEGORIES = (
     "paraphrase", "primary", "multi_source", "conflict", "unanswerable",
 )
 FIELDS = {"id", "question", "answers", "evidence", "doc_ids", "category", "split"}
+# train: extra questions for tuning and calibration only; dev: tuning; test: reporting
+# (dev and test are balanced per category, train is not)
+SPLITS = ("train", "dev", "test")
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,8 @@ def load_questions(path: Path = QUESTIONS_PATH, *, split: str | None = None) -> 
                 required=tuple(record.get("required", ())),
             )
         )
-    return [q for q in questions if split in (None, "all", q.split)]
+    wanted = {"train", "dev"} if split == "tuning" else {split}
+    return [q for q in questions if split in (None, "all") or q.split in wanted]
 
 
 def validate(questions: list[Question], documents: dict[str, str]) -> list[str]:
@@ -76,8 +80,8 @@ def validate_one(q: Question, documents: dict[str, str]) -> list[str]:
     problems = []
     if q.category not in CATEGORIES:
         problems.append(f"{q.id}: unknown category {q.category!r}")
-    if q.split not in {"dev", "test"}:
-        problems.append(f"{q.id}: split must be dev or test")
+    if q.split not in SPLITS:
+        problems.append(f"{q.id}: split must be one of {', '.join(SPLITS)}")
     if not q.question.strip():
         problems.append(f"{q.id}: empty question")
     if not q.answerable:

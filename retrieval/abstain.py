@@ -1,6 +1,6 @@
 """Deciding that the corpus does not answer a question.
 
-A logistic model over seven signals, fitted on the dev split by
+A logistic model over seven signals, fitted on the tuning questions (train and dev splits) by
 `python -m eval.calibrate` (coefficients below; README has the figures):
 
 - dense: cosine of the best dense candidate (off-topic questions are far away);
@@ -25,7 +25,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ingest.lexical import bm25_tokens
+from ingest.lexical import word_terms
 from retrieval.answer import TYPED, ScoredSentence, coverage
 from retrieval.question import US, Question
 
@@ -38,7 +38,7 @@ FEATURES = ("dense", "coverage", "typed_missing", "unknown", "missing_keys", "pr
 
 @dataclass(frozen=True)
 class AbstainConfig:
-    """Fitted on the dev split by eval/calibrate.py: at most 1% of answerable dev questions refused out of fold, plus a margin."""
+    """Fitted by eval/calibrate.py: at most 1% of answerable tuning questions refused out of fold, plus a margin."""
 
     mean: tuple[float, ...] = (0.6386, 0.4730, 0.0385, 0.0604, 0.1468, 0.4671, 0.5240)
     scale: tuple[float, ...] = (0.1192, 0.1869, 0.1923, 0.2996, 0.2665, 0.2548, 0.2474)
@@ -65,14 +65,14 @@ def unknown_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
     """Names and numbers of the question that the corpus never uses."""
     missing = []
     for name in name_words(question.text):
-        tokens = bm25_tokens([name])[0]
+        tokens = word_terms(name)
         if tokens and not any(t in vocabulary for t in tokens):
             missing.append(name)
     return missing
 
 
 def key_terms(question: Question) -> list[str]:
-    return [tokens[0] for tokens in (bm25_tokens([w])[0] for w in name_words(question.text)) if tokens]
+    return [tokens[0] for tokens in (word_terms(w) for w in name_words(question.text)) if tokens]
 
 
 def present(term: str, terms: set[str]) -> bool:

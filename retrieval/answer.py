@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ingest.lexical import bm25_tokens
+from ingest.lexical import word_terms
 
 from retrieval.question import Question
 from retrieval.spans import Span, name_spans
@@ -180,10 +179,10 @@ def anchor_weights(text: str, start: int, end: int, question: Question, idf: dic
     asked = set(question.terms)
     prefixes = {stem_prefix(w) for w in WORD.findall(question.text) if len(w) >= 4}
     focus_match = FOCUS.search(question.text)
-    focus = {t for w in WORD.findall(focus_match.group(1)) for t in stem_word(w)} if focus_match else set()
+    focus = {t for w in WORD.findall(focus_match.group(1)) for t in word_terms(w)} if focus_match else set()
     found = []
     for m in WORD.finditer(text, start, end):
-        terms = stem_word(m.group())
+        terms = word_terms(m.group())
         if not terms:
             continue
         term = terms[0]
@@ -191,11 +190,6 @@ def anchor_weights(text: str, start: int, end: int, question: Question, idf: dic
             weight = float(idf[term]) if term in idf else 1.0
             found.append((m.start(), m.end(), weight * (FOCUS_WEIGHT if term in focus else 1.0)))
     return found
-
-
-@lru_cache(maxsize=65536)
-def stem_word(word: str) -> tuple[str, ...]:
-    return tuple(bm25_tokens([word])[0])
 
 
 def stem_prefix(word: str) -> str:

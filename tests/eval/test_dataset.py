@@ -23,7 +23,13 @@ def test_eval_set_size_and_coverage():
     assert len(questions) >= 200
     assert counts["unanswerable"] >= 40
     assert all(counts[c] >= 5 for c in CATEGORIES), counts
-    assert {q.split for q in questions} == {"dev", "test"}
+    assert {q.split for q in questions} <= {"train", "dev", "test"}
+    assert {"dev", "test"} <= {q.split for q in questions}
+
+
+def test_tuning_is_train_and_dev():
+    assert {q.split for q in load_questions(split="tuning")} <= {"train", "dev"}
+    assert len(load_questions(split="tuning")) == len(load_questions(split="train")) + len(load_questions(split="dev"))
 
 
 def test_validator_catches_broken_records():
