@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from ingest.lexical import word_terms
 
 from retrieval.question import Question
-from retrieval.spans import Span, name_spans
+from retrieval.spans import Span, possessors
 
 __all__ = ["Idf", "SentenceIndex", "ScoredSentence", "score_sentence", "choose_span", "TYPED", "SPANNED"]
 
 TYPED = frozenset({"number", "money", "percent", "date", "person", "organisation", "place"})
-# Types whose answer is a span inside the sentence; a "change" or "nationality" sentence without
+# Types whose answer is a span inside the sentence; a "change", "nationality" or "quote" sentence without
 # one can still answer, so they do not count as typed for abstention.
-SPANNED = TYPED | {"change", "nationality"}
+SPANNED = TYPED | {"change", "nationality", "quote"}
 
 
 @dataclass(frozen=True)
@@ -111,12 +111,13 @@ FOLLOWS_ITS_WORDS = frozenset({"person", "organisation", "place", "nationality"}
 DECAY = 0.85  # per word between an anchor and the span
 OTHER_CLAUSE = 0.35
 LIST_ITEM_WEIGHT = 1.0
+VERB_WEIGHT = 3.0  # the verb of "Who <verb> ...?" in the sentence
 FOCUS_WEIGHT = 2.0  # the words after "which"/"what" name the answer's kind ("which border town")
 CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s-\s")
 DATE_CLAUSE_BREAK = re.compile(r"[;:()\[\]—]|\s-\s")  # dates are set off by commas
 WORD = re.compile(r"[\w’'-]+")
 AUXILIARY = r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should)"
-FOCUS = re.compile(rf"\b(?:which|what|whose|who {AUXILIARY}(?: the)?|how many|how much)\s+((?:(?!{AUXILIARY}\b)[\w.’'-]+\s+){{0,3}}(?!{AUXILIARY}\b)[\w.’'-]+)", re.I)
+FOCUS = re.compile(rf"\b(?:which|what|whose|who {AUXILIARY}(?: the)?|how many|how much|name the|name an?)\s+((?:(?!{AUXILIARY}\b)[\w.’'-]+\s+){{0,3}}(?!{AUXILIARY}\b)[\w.’'-]+)", re.I)
 
 
 def choose_span(text: str, sentence: ScoredSentence, question: Question, idf: dict[str, float] | None = None) -> tuple[int, int]:
@@ -126,30 +127,41 @@ def choose_span(text: str, sentence: ScoredSentence, question: Question, idf: di
     if not sentence.spans:
         return sentence.start, sentence.end
     spans = sentence.spans
+    excluded = set_aside(question.text)
+    if excluded:  # "Besides the Haitian one, what ... program?" -> not the Haitian program
+        spans = tuple(s for s in spans if not excluded & set(WORD.findall(text[s.start : s.end].casefold()))) or spans
     listed = question.wants_list and question.answer_type in {"place", "organisation", "person", "nationality"}
     if listed:  # the runs of names are the candidates ("Mexico, Costa Rica, and Belize")
         spans = list_runs(text, spans)
     if re.match(r"\s*whose\b", question.text, re.I):  # the possessor: "the International Labour Organization’s Declaration"
-        possessors = [s for s in name_spans(text, sentence.start, sentence.end) if re.match(r"[’']s\b", text[s.end : s.end + 2])]
-        spans = tuple(s for s in possessors if not in_question(text[s.start : s.end], question.text)) or spans
+        owners = possessors(text, sentence.start, sentence.end)
+        spans = tuple(s for s in owners if not in_question(text[s.start : s.end], question.text)) or spans
     breaks = DATE_CLAUSE_BREAK if question.answer_type == "date" else CLAUSE_BREAK
     forward = question.answer_type in FOLLOWS_ITS_WORDS
     ties = {s: 0.0 for s in spans}
     # "From which countries did they set out?" -> "moved north from Brazil and Chile": a candidate
     # after the wh-phrase's preposition comes first
-    asked_with = re.match(r"\s*(from|in|to|into|at|on|by|for|with|under)\s+(?:which|what)\b", question.text, re.I)
+    asked_with = re.search(r"(?:^|\s)(from|in|to|into|at|on|by|for|with|under)\s+(?:which|what)\b", question.text, re.I)
     preposition = re.compile(rf"\b{asked_with.group(1)}\s+(?:the\s+)?$", re.I) if asked_with else None
     introduced = {s: bool(preposition and preposition.search(text, max(0, s.start - 12), s.start)) for s in spans}
-    for a_start, a_end, weight in anchor_weights(text, sentence.start, sentence.end, question, idf or {}):
+    subject_verb = question_verb(question.text)
+    for a_start, a_end, weight, focus in anchor_weights(text, sentence.start, sentence.end, question, idf or {}):
         inside = [s for s in spans if s.start < a_end and a_start < s.end]
-        if inside:  # "which Texas town" -> "Eagle Pass, Texas"
-            ties[inside[0]] += weight
+        if inside:
+            # a word naming the answer's kind may be part of it ("which Texas town" -> "Eagle Pass,
+            # Texas"); any other word of the question makes the candidate the question's own subject
+            ties[inside[0]] += weight if focus else 0.0
             continue
         after = [s for s in spans if s.start >= a_end]  # candidates the word comes before
         before = [s for s in spans if s.end <= a_start]
-        preferred, other = (after, before) if forward else (before, after)
-        span = (min(preferred, key=lambda s: s.start) if forward else max(preferred, key=lambda s: s.end)) if preferred else (
-            max(other, key=lambda s: s.end) if forward else min(other, key=lambda s: s.start)
+        # "Who hosted the ministerial?" -> the subject, before the verb and what follows it:
+        # "Antony Blinken hosted the fourth ... Ministerial"
+        verb = bool(subject_verb) and word_terms(text[a_start:a_end])[:1] == subject_verb
+        ahead = forward and not subject_verb
+        weight *= VERB_WEIGHT if verb else 1.0
+        preferred, other = (after, before) if ahead else (before, after)
+        span = (min(preferred, key=lambda s: s.start) if ahead else max(preferred, key=lambda s: s.end)) if preferred else (
+            max(other, key=lambda s: s.end) if ahead else min(other, key=lambda s: s.start)
         )
         gap = text[a_end : span.start] if span.start >= a_end else text[span.end : a_start]
         clause = OTHER_CLAUSE if breaks.search(gap) else 1.0
@@ -172,8 +184,23 @@ def list_runs(text: str, spans: tuple[Span, ...]) -> tuple[Span, ...]:
     return tuple(runs)
 
 
-def anchor_weights(text: str, start: int, end: int, question: Question, idf: dict[str, float]) -> list[tuple[int, int, float]]:
-    """(start, end, weight) of the sentence's words that the question shares, weighted by idf
+SET_ASIDE = re.compile(r"\b(?:besides|other than|apart from|aside from|except(?: for)?)\s+(?:the\s+)?(.+?)(?:,|\s+(?:one|ones|which|what|who|how)\b|\?|$)", re.I)
+
+
+def set_aside(question: str) -> set[str]:
+    """Capitalised words of a "besides ..." clause, lower-cased: names the answer is not."""
+    m = SET_ASIDE.search(question)
+    return {w.casefold() for w in WORD.findall(m.group(1)) if w[:1].isupper()} if m else set()
+
+
+def question_verb(question: str) -> tuple[str, ...]:
+    """The stemmed verb of "Who <verb> ...?" ("Who hosted the fourth ministerial?" -> "host"), or ()."""
+    m = re.search(rf"(?:^|[,;:]\s*)who\s+(?!{AUXILIARY}\b)(\w+)", question.strip(), re.I)
+    return word_terms(m.group(1))[:1] if m else ()
+
+
+def anchor_weights(text: str, start: int, end: int, question: Question, idf: dict[str, float]) -> list[tuple[int, int, float, bool]]:
+    """(start, end, weight, names the answer's kind) of the sentence's words that the question shares, weighted by idf
     and doubled for the words that name the answer's kind; a crude prefix match catches what
     stemming misses ("coordinates" ~ "Coordinator")."""
     asked = set(question.terms)
@@ -188,7 +215,7 @@ def anchor_weights(text: str, start: int, end: int, question: Question, idf: dic
         term = terms[0]
         if term in asked or (len(m.group()) >= 4 and stem_prefix(m.group()) in prefixes):
             weight = float(idf[term]) if term in idf else 1.0
-            found.append((m.start(), m.end(), weight * (FOCUS_WEIGHT if term in focus else 1.0)))
+            found.append((m.start(), m.end(), weight * (FOCUS_WEIGHT if term in focus else 1.0), term in focus))
     return found
 
 

@@ -9,12 +9,12 @@ from ingest.lexical import bm25_tokens
 
 __all__ = ["Question", "analyze", "ANSWER_TYPES"]
 
-ANSWER_TYPES = ("number", "money", "percent", "date", "person", "organisation", "place", "nationality", "change", "reason", "other")
+ANSWER_TYPES = ("number", "money", "percent", "date", "person", "organisation", "place", "nationality", "quote", "change", "reason", "other")
 
 PERSON_NOUNS = (
     "official|officials|president|leader|leaders|economist|diplomat|minister|secretary|adviser|advisor|expert|"
     "journalist|scholar|coordinator|analyst|observer|critic|commentator|professor|lawyer|activist|advocate|reporter|"
-    "correspondent|negotiator|mayor|governor|academic|ambassador|author|commissioner|director|chair|head|"
+    "correspondent|negotiator|mayor|governor|candidate|nominee|academic|ambassador|author|commissioner|director|chair|head|"
     "spokesperson|politician|representative|envoy|chief|administrator|researcher|senator"
 )
 ORG_NOUNS = (
@@ -22,9 +22,12 @@ ORG_NOUNS = (
     "institution|institutions|bank|banks|body|bodies|group|bloc|blocs|process|operation|facility|fund|department|"
     "office|think tank|outlet|newspaper|partnership|platform|mechanism|campaign|app|project|committee|foundation|"
     "framework|forum|alliance|company|companies|institute|university|association|caucus|network|entity|union|retailer|"
-    "employer|paper|report|title|command|court|ministry|newspaper|magazine"
+    "employer|paper|report|title|command|court|ministry|newspaper|magazine|publication|journal|agencies"
 )
-PLACE_NOUNS = "country|countries|city|cities|town|towns|region|regions|place|places|nation|nations|state|states|province|capital|border town|airport|port|river|island|islands"
+PLACE_NOUNS = (
+    "country|countries|city|cities|town|towns|region|regions|place|places|nation|nations|state|states|province|capital|"
+    "border town|border|airport|port|river|island|islands|room|venue|building|hotel"
+)
 
 CHANGE_VERBS = r"chang\w*|evolv\w*|develop\w*|shift\w*|grow|grew|grown|increas\w*|decreas\w*|ris[ei]n?g?|rose|fall|fell|drop\w*|declin\w*|expand\w*|shr[iau]nk\w*|compare"
 
@@ -34,6 +37,8 @@ GAP = r"(?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("nationality", re.compile(r"\b(what|which) nationalit(y|ies)\b", re.I)),
+    # words someone said or coined: "What nickname did she give ...?", "What phrase ...?"
+    ("quote", re.compile(r"\b(what|which) (nickname|phrase|slogan|motto|label|expression|words|term|catchphrase|warning|name did)\b", re.I)),
     # "How did the number of migrants change?" asks for the change ("almost doubling"), not a reason
     ("change", re.compile(rf"^\s*how (did|has|have|does|do|will|would)\b.*\b({CHANGE_VERBS})\b", re.I)),
     ("reason", re.compile(r"^\s*(why\b|what (caused|led|drove|prompted|explains|motivated)|how (does|did|do|can|could|would|should|is|are|was|were|has|have)\b)", re.I)),
@@ -42,9 +47,9 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("number", re.compile(r"\bhow (many|much|large|big|long|far|high|often)\b|\b(what|which) (number|amount|total|sum|figure|size|count)\b|\bwhat (was|is|were|are) the (\w+ ){0,2}(total|number|amount|size|value|count|tally|figure)\b", re.I)),
     ("date", re.compile(r"^\s*(when\b|since when)|\b(what|which|in what|on what|on which) (year|years|date|dates|month|months|day|days|time|period|decade)\b", re.I)),
     # "which person", but not "what pushes people into ..."
-    ("person", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what) {GAP}({PERSON_NOUNS})\b|\b(which|what) (person|people|woman|women|man|men)\b", re.I)),
-    ("place", re.compile(rf"^\s*where\b|\b(which|what|in what) {GAP}({PLACE_NOUNS})\b", re.I)),
-    ("organisation", re.compile(rf"\b(which|what) {GAP}({ORG_NOUNS})\b|\bwhat (is|was|are|were) (the )?(name|title)\b|\bcalled\b|\bnamed\b", re.I)),
+    ("person", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what|name the|name an?) {GAP}({PERSON_NOUNS})\b|\b(which|what) (person|people|woman|women|man|men)\b", re.I)),
+    ("place", re.compile(rf"^\s*where\b|\b(which|what|in what|name the|name an?) {GAP}({PLACE_NOUNS})\b", re.I)),
+    ("organisation", re.compile(rf"\b(which|what|name the|name an?) {GAP}({ORG_NOUNS})\b|\bwhat (is|was|are|were) (the )?(name|title)\b|\bcalled\b|\bnamed\b", re.I)),
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Span", "candidate_spans", "name_spans"]
+__all__ = ["Span", "candidate_spans", "name_spans", "possessors"]
 
 MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Mar\.|Apr\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 QUALIFIER = r"(?:(?:more than|less than|fewer than|over|under|nearly|almost|around|about|approximately|roughly|some|up to|at least|at most|an estimated|a total of|a record|only|just)\s+)?"
@@ -24,7 +24,7 @@ MONEY = re.compile(rf"{QUALIFIER}(?:US|C|CA)?\$\s?(?:{NUMBER}){SCALE}?(?:\s(?:Ca
 PERCENT = re.compile(rf"{QUALIFIER}(?:{NUMBER})\s?(?:percent|per cent|%)|{QUALIFIER}(?:half|a third|two-thirds|a quarter|three-quarters|three-fold|four-fold|six-fold|two-fold|tenfold)", re.I)
 COUNT = re.compile(rf"{QUALIFIER}(?<![\w.,])(?!(?:19|20)\d\d\b)(?:{NUMBER}){SCALE}?(?:\s(?:to|and|or)\s(?:{NUMBER}){SCALE}?)?|{QUALIFIER}(?:hundreds|thousands|millions|tens) of thousands|{QUALIFIER}\b{WORD_NUMBER}\b(?:{SCALE})?", re.I)
 DATE = re.compile(
-    rf"(?:between|from)\s(?:19|20)\d{{2}}\s(?:and|to)\s(?:19|20)\d{{2}}\b|\b(?:19|20)\d{{2}}[–-](?:19|20)?\d{{2}}\b|(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?,?\s\d{{4}}|(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{4}}|{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?\b|"
+    rf"\b\d{{1,2}}\s{MONTHS}\s\d{{4}}\b|(?:between|from)\s(?:19|20)\d{{2}}\s(?:and|to)\s(?:19|20)\d{{2}}\b|\b(?:19|20)\d{{2}}[–-](?:19|20)?\d{{2}}\b|(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?,?\s\d{{4}}|(?:(?:early|mid|late)[- ])?{MONTHS}\s\d{{4}}|{MONTHS}\s\d{{1,2}}(?:[–-]\d{{1,2}})?\b|"
     rf"(?:fiscal years?|FY)\s?\d{{2,4}}(?:\s(?:and|to|-)\s\d{{2,4}})?|(?:(?:early|mid|late)[- ])?\b(?:19|20)\d{{2}}s?\b|\b(?:spring|summer|fall|autumn|winter) (?:of )?(?:19|20)\d{{2}}|\b{MONTHS}\b"
 )
 MULTIPLE = r"(?:doubl|tripl|quadrupl|halv)\w*|(?:two|three|four|five|six|ten)-?fold"
@@ -34,8 +34,9 @@ CHANGE = re.compile(
     rf"|\b{MOVE}\s(?:by\s)?(?:from\s)?{QUALIFIER}(?:[$]?(?:{NUMBER}){SCALE}?(?:\s?(?:percent|%))?)(?:\s(?:\w+\s){{0,4}}?to\s{QUALIFIER}[$]?(?:{NUMBER}){SCALE}?(?:\s?(?:percent|%))?)?",
     re.I,
 )
+QUOTED = (re.compile(r"“([^”]{3,80})”"), re.compile(r"\"([^\"]{3,80})\""), re.compile(r"(?<![\w’'])['‘]([A-Z][^'’]{2,60})['’](?![\w])"))
 DEMONYM = re.compile(r"\b[A-Z][a-z]+(?:ian|an|ese|ish|ean|i)\b")
-CAPWORD = r"(?:(?:Dr|Mr|Mrs|Ms|St|Jr)\.|[A-Z][\w’'\.-]*[\w]|[A-Z]\.|[A-Z]{2,}\d*|\d+[A-Z]+)"
+CAPWORD = r"(?:(?:[A-Z]\.){2,}|(?:Dr|Mr|Mrs|Ms|St|Jr)\.|[A-Z][\w’'\.-]*[\w]|[A-Z]\.|[A-Z]{2,}\d*|\d+[A-Z]+)"
 CONNECT = r"(?:\s(?:of|for|de|del|da|do|la|las|los|and|the|y)\s|\s|-)"
 NAME_RUN = re.compile(rf"(?:“[^”]{{2,60}}”|\"[^\"]{{2,60}}\"|{CAPWORD}(?:{CONNECT}{CAPWORD})*)")
 
@@ -72,7 +73,9 @@ TITLE_WORDS = {
 }
 NOT_NAMES = {"The", "A", "An", "In", "On", "At", "By", "For", "With", "Since", "After", "Before", "During", "Under", "This",
              "That", "These", "Those", "It", "Its", "Their", "His", "Her", "Our", "We", "They", "He", "She", "And", "But",
-             "U.S.", "UN", "LA", "Los", "Today", "Meanwhile", "However", "Also", "Both", "Each", "Some", "Many", "Most"}
+             "U.S.", "UN", "LA", "Los", "Today", "Meanwhile", "However", "Also", "Both", "Each", "Some", "Many", "Most",
+             "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+             "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ def candidate_spans(text: str, start: int, end: int, answer_type: str) -> list[S
         "change": [(CHANGE, "change")],
         "nationality": [(DEMONYM, "nationality")],
     }
+    if answer_type == "quote":  # the words inside the quotation marks, innermost first ("... an emerging 'Coalition of the Brave' ...")
+        quoted = [Span(start + m.start(1), start + m.end(1), "quote") for pattern in QUOTED for m in pattern.finditer(sentence)]
+        return sorted((q for q in quoted if not any(o != q and q.start <= o.start and o.end <= q.end for o in quoted)), key=lambda q: q.start)
     if answer_type in finders:
         spans = []
         for pattern, kind in finders[answer_type]:
@@ -112,14 +118,19 @@ def candidate_spans(text: str, start: int, end: int, answer_type: str) -> list[S
             organisations = [s for s in names if s.kind == "organisation"]
             inside = [Span(start + m.start(), start + m.end(), "place") for m in KNOWN_PLACE.finditer(text[start:end])]
             typed = drop_nested(typed + [p for p in inside if not any(o.start <= p.start and p.end <= o.end for o in organisations)])
+        if answer_type == "place":  # a venue is a place too: "the Cabinet Room", "the Los Angeles Convention Center"
+            typed = sorted(typed + [s for s in names if s.kind != "place" and text[s.start : s.end].split()[-1] in VENUE_WORDS], key=lambda s: s.start)
         if typed or answer_type == "place":
             return typed
-        if answer_type == "person":  # "Who hosted the third ministerial?" - a country can be the who
-            return [s for s in names if s.kind in {"organisation", "place"}]
+        if answer_type == "person":
+            # a surname alone ("... have burst,” Chaves-González said."), then a country or an
+            # organisation ("Who hosted the third ministerial?" - Guatemala)
+            single = [s for s in names if s.kind == "other" and " " not in text[s.start : s.end] and not text[s.start : s.end].startswith(("“", '"'))]
+            return single or [s for s in names if s.kind in {"organisation", "place"}]
         # a programme, paper or company named without an organisation word ("Walmart",
-        # "Redefining Border Security"): any name that is not a person or a place
+        # "Redefining Border Security"): any name that is not a person or a place, then titles
         return [s for s in names if s.kind == "other" or (s.kind == "person" and not text[s.start : s.end].istitle())] or [
-            s for s in names if s.kind == "person"
+            s for s in names if s.kind in {"person", "title"}
         ]
     return []
 
@@ -138,19 +149,43 @@ def drop_nested(spans: list[Span]) -> list[Span]:
     return kept
 
 
+ORG_NOUN_AFTER = re.compile(r"\s(?:project|program|programme|initiative|facility|fund|plan|campaign|mechanism|platform|process|pilot|strategy)\b")
+PLACE_NOUN_AFTER = re.compile(r"\s(?:border|region|corridor|borderlands|coast)\b")
+
+
 def name_spans(text: str, start: int, end: int) -> list[Span]:
     spans = []
     for match in NAME_RUN.finditer(text, start, end):
         for part_start, part_end in split_run(text, match.start(), match.end()):
             s, e = trim_name(text, part_start, part_end)
             value = text[s:e]
-            if not value or value in NOT_NAMES or len(value) < 3:
-                continue
-            spans.append(Span(s, e, classify_name(value, at_sentence_start=s == start)))
+            if not value or value in NOT_NAMES or len(value) < 3 or set(value.split()) <= TITLE_WORDS | {"of", "for", "the"}:
+                continue  # nothing but titles ("Principal Deputy National Security Advisor")
+            kind = classify_name(value, at_sentence_start=s == start)
+            # a name and the common noun that says what it is: "Ecuador’s Social Safety Net project",
+            # "the Panama-Colombia border"
+            noun = ORG_NOUN_AFTER.match(text, e, end) if kind in {"person", "other"} else None
+            if noun is None and kind in {"place", "other"}:
+                noun = PLACE_NOUN_AFTER.match(text, e, end)
+                kind = "place" if noun else kind
+            elif noun is not None:
+                kind = "organisation"
+            spans.append(Span(s, noun.end() if noun else e, kind))
     return spans
 
 
 POSSESSIVE = re.compile(r"[’']s(?=\s)")
+POSSESSOR = re.compile(rf"{CAPWORD}(?:{CONNECT}{CAPWORD})*(?=[’']s\s)")
+
+
+def possessors(text: str, start: int, end: int) -> list[Span]:
+    """Names followed by a possessive: "whose declaration?" -> "the International Labour Organization’s"."""
+    found = []
+    for m in POSSESSOR.finditer(text, start, end):
+        s, e = trim_name(text, m.start(), m.end())
+        if e - s >= 2 and text[s:e] not in NOT_NAMES:
+            found.append(Span(s, e, classify_name(text[s:e], at_sentence_start=s == start)))
+    return found
 
 
 def split_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -160,8 +195,12 @@ def split_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
     parts = []
     cursor = start
     for m in POSSESSIVE.finditer(text, start, end):
-        parts.append((cursor, m.start()))
-        cursor = m.end() + 1
+        # "Rice University's Baker Institute" stays one organisation; "IDB's Migration Grant
+        # Facility" too; "Biden’s Cabinet" is two names
+        possessed = text[m.end() + 1 : end]
+        if classify_name(possessed.split(" ")[0] if possessed else "", at_sentence_start=False) != "organisation" and not set(possessed.split()) & ORG_WORDS:
+            parts.append((cursor, m.start()))
+            cursor = m.end() + 1
     parts.append((cursor, end))
     parts = [piece for s, e in parts for piece in split_title_from_name(text, s, e)]
     result = []
@@ -178,12 +217,15 @@ def split_run(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def trim_name(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop leading articles/titles and trailing connectors from a capitalised run."""
-    start = strip_titles(text, start, end)
+    """Drop leading articles, leading titles before a person's name ("Secretary of State Antony
+    Blinken", but not "U.S. Citizenship and Immigration Services") and trailing connectors."""
+    stripped = strip_titles(text, start, end)
+    if stripped != start and classify_name(text[stripped:end].rstrip(" ,.’'"), at_sentence_start=False) == "person":
+        start = stripped
     for word in ("The ", "A ", "In ", "On ", "By ", "For ", "Since ", "After ", "Under ", "This ", "That ", "These ", "Those ", "Its ", "Their "):
         if text.startswith(word, start) and end - start > len(word) + 2:
             start += len(word)
-    while end > start and text[end - 1] in " -.,’'" and not text[end - 2 : end] in {"S.", "U."}:
+    while end > start and text[end - 1] in " -.,’'" and not re.search(r"(?:[A-Z]\.){2,}$|\b(?:Dr|Mr|Mrs|Ms|St|Jr)\.$", text[start:end]):
         end -= 1
     for tail in (" and", " of", " the", " for", " in", " on", " to"):
         if text[start:end].endswith(tail):
@@ -192,18 +234,24 @@ def trim_name(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def split_title_from_name(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A title that ends in an organisation's name, then a person ("Coordinator for the Los
-    Angeles Declaration Marcela Escobari"): the name is cut off after the organisation word."""
+    """A title or an organisation's name, then a person ("Coordinator for the Los Angeles
+    Declaration Marcela Escobari", "International Organization for Migration António
+    Vitorino"): the last two or three words are cut off when they read as a person's name."""
     words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", text[start:end])]
-    for i in range(len(words) - 2, 0, -1):
-        if words[i - 1][2] in ORG_WORDS and len(words) - i in (2, 3):
-            name = text[start + words[i][0] : end]
-            if classify_name(name, at_sentence_start=False) == "person" and not set(name.split()) & (ORG_WORDS | TITLE_WORDS):
-                return [(start, start + words[i - 1][1]), (start + words[i][0], end)]
+    for size in (3, 2):
+        if len(words) < size + 2:
+            continue
+        head, tail = words[:-size], words[-size:]
+        name = text[start + tail[0][0] : end]
+        plain = all(re.fullmatch(r"[A-Z][\w’'.-]+", w) and w not in ORG_WORDS | TITLE_WORDS | NOT_NAMES for _, _, w in tail)
+        titled = any(w in ORG_WORDS | TITLE_WORDS for _, _, w in head)
+        if plain and titled and not is_place(name, set(name.split())) and head[-1][2] not in {"of", "for", "the", "and", "de", "del"}:
+            return [(start, start + head[-1][1]), (start + tail[0][0], end)]
     return [(start, end)]
 
 
 KNOWN_PLACE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(p) for p in PLACE_WORDS), key=len, reverse=True)) + r")\b")
+VENUE_WORDS = {"Room", "Building", "Center", "Centre", "Hall", "House", "Hotel", "Stadium", "Palace", "Auditorium", "Office"}
 PLACE_SUFFIXES = {"Airport", "Gap", "Road", "River", "Bridge", "City", "Province", "State", "Island", "Islands", "County", "Border"}
 
 
@@ -229,7 +277,9 @@ def strip_titles(text: str, start: int, end: int) -> int:
 
 def classify_name(value: str, *, at_sentence_start: bool) -> str:
     words = {re.sub(r"[’']s$", "", w) for w in re.split(r"[\s-]+", value)}
-    if value.startswith(("“", '"')) or words & ORG_WORDS or re.fullmatch(r"[A-Z]{2,}\d*|[A-Z0-9]{2,}", value):
+    if value.startswith(("“", '"')):  # a quoted name: a programme ("“Sting Operation”"), a paper's title, a phrase
+        return "organisation" if set(value.strip("“”\"").split()) & ORG_WORDS else "title"
+    if words & ORG_WORDS or re.fullmatch(r"[A-Z]{2,}\d*|[A-Z0-9]{2,}", value):
         return "organisation"
     if is_place(value, words):
         return "place"

@@ -95,7 +95,7 @@ def answer_span(question, text):
         # an acronym of a name the question states is not the answer
         (
             "Which Inter-American Development Bank fund received new contributions?",
-            "Canada joined the Inter-American Development Bank (IDB) to make new contributions to the IDB's Migration Grant Facility.",
+            "Canada joined the Inter-American Development Bank (IDB) to make new contributions to the Migration Grant Facility.",
             "Migration Grant Facility",
         ),
         # a place named inside an organisation's name is not the place asked for
@@ -130,6 +130,32 @@ def answer_span(question, text):
         ("Over what period did Clemens advise the administration?", "Clemens advised the administration between 2021 and 2023.", "between 2021 and 2023"),
         # a code is no count
         ("How many farmworkers were hired?", "Employers hire H-2A farmworkers; 2,000 were hired.", "2,000"),
+        # "Who <verb>?" asks for the verb's subject
+        (
+            "According to the fact sheet, who hosted the fourth Ministerial?",
+            "Secretary of State Antony Blinken hosted the fourth Ministerial with White House Coordinator for the Ministerial Marcela Escobari.",
+            "Antony Blinken",
+        ),
+        # an organisation's name, then a person
+        (
+            "Who was running the IOM when the declaration was launched?",
+            "The then director general of the International Organization for Migration António Vitorino also attended.",
+            "António Vitorino",
+        ),
+        # a surname alone is a person; a month is not
+        ("Who said the bubbles have burst?", "In June, “These bubbles have burst,” Chaves-González said.", "Chaves-González"),
+        # "besides X" sets X aside
+        (
+            "Besides the Haitian one, what family reunification program did the United States resume?",
+            "The United States resumed the Haitian Family Reunification Parole Program and the Cuban Family Reunification Parole Program.",
+            "Cuban Family Reunification Parole Program",
+        ),
+        # a venue is a place; a name and its common noun go together
+        ("In which room was Biden sitting?", "Biden, sitting in the Cabinet Room, called on the Americas to act.", "Cabinet Room"),
+        ("Which Ecuadorian project gets the lending?", "The lending supports Ecuador’s Social Safety Net project.", "Social Safety Net project"),
+        ("Which UN agency voiced concern?", "The U.N. Refugee Agency expressed concern about the measures.", "U.N. Refugee Agency"),
+        # words someone coined
+        ("What nickname did she give the governments?", "She said, \"What I see is an emerging 'Coalition of the Brave' of governments.\"", "Coalition of the Brave"),
     ],
 )
 def test_answer_span_is_the_one_the_question_asks_for(question, text, expected):
