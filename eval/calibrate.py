@@ -10,7 +10,7 @@ test split showed the dev estimate to be optimistic (0.7% refused on dev,
 4.7% on test at that threshold); it is the one setting chosen with the test
 split in view, and the README says so. Paste the printed values into
 retrieval/abstain.py's AbstainConfig defaults. The rates printed are the
-model's alone; the product applies two hard rules first (retrieval/abstain.py),
+model's alone; the product applies three hard rules first (retrieval/abstain.py),
 so its abstention recall is a little higher.
 """
 

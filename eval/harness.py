@@ -23,7 +23,7 @@ MAX_SPAN_ANSWER_WORDS = 6
 HEADLINE_KEYS = (
     "hit@1", "hit@3", "hit@5", "hit@10", "mrr@10", "ndcg@10", "recall@100", "evidence_recall@5",
     "sentence", "span", "span_exact", "cite_valid", "cite_precision",
-    "abstain_precision", "abstain_recall", "false_abstain", "latency_p50_ms", "latency_p95_ms",
+    "abstain_precision", "abstain_recall", "false_abstain", "refused_correct", "latency_p50_ms", "latency_p95_ms",
 )
 
 
@@ -46,6 +46,7 @@ class QuestionOutcome:
     span_exact_ok: bool | None = None
     cite_valid: bool = True
     cite_ok: bool | None = None
+    refused_correct: bool = False  # refused, though the sentence it would have given holds the answer
     latency_ms: float = 0.0
 
     @property
@@ -99,6 +100,12 @@ def score_question(retriever: Retriever, q: Question, k: int) -> QuestionOutcome
     if answered:
         cited = retriever.passage(result.answer.passage_id).text
         outcome.cite_ok = contains_answer(cited, q.answers, q.required)
+    else:  # what the refusal cost: would the withheld answer have been right?
+        _, withheld, _ = retriever.answer_candidate(q.question)
+        if withheld is not None:
+            passage = retriever.passages[withheld.passage_index]
+            sentence = retriever.document(passage.doc_id).text[withheld.start : withheld.end]
+            outcome.refused_correct = contains_answer(sentence, q.answers, q.required)
     return outcome
 
 
@@ -133,6 +140,9 @@ def headline(outcomes: list[QuestionOutcome]) -> dict[str, float]:
         "abstain_precision": round(safe_ratio(sum(not o.gold_answerable for o in abstained), len(abstained)), 4),
         "abstain_recall": mean_or_zero(float(not o.answerable) for o in unanswerable),
         "false_abstain": mean_or_zero(float(not o.answerable) for o in answerable),
+        # the share of answerable questions refused whose withheld sentence held the answer:
+        # false abstentions that cost the user a right answer (the rest spared a wrong one)
+        "refused_correct": mean_or_zero(float(o.refused_correct) for o in answerable),
         "latency_p50_ms": round(percentile(latencies, 50), 2),
         "latency_p95_ms": round(percentile(latencies, 95), 2),
         "questions": len(outcomes),

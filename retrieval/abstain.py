@@ -14,9 +14,10 @@ A logistic model over seven signals, fitted on the tuning questions (train and d
   content words ("born", "deport", "headquartered"), which separates a question
   about a known person from one about a fact the corpus does not hold.
 
-Two rules come first: a name the corpus never uses with no passage near the
-question, and a year asked about that the passage never mentions while the answer
-sentence gives another ("during 2023?" answered by "in 2024 alone").
+Three rules come first: no passage near the question at all; a name the corpus
+never uses with no passage near the question; and a year asked about that the
+passage never mentions while the answer sentence gives another ("during 2023?"
+answered by "in 2024 alone").
 """
 
 from __future__ import annotations
@@ -40,14 +41,17 @@ FEATURES = ("dense", "coverage", "typed_missing", "unknown", "missing_keys", "pr
 class AbstainConfig:
     """Fitted by eval/calibrate.py: at most 1% of answerable tuning questions refused out of fold, plus a margin."""
 
-    mean: tuple[float, ...] = (0.6386, 0.4730, 0.0385, 0.0604, 0.1468, 0.4671, 0.5240)
-    scale: tuple[float, ...] = (0.1192, 0.1869, 0.1923, 0.2996, 0.2665, 0.2548, 0.2474)
-    weights: tuple[float, ...] = (-0.6148, 0.0322, 0.5504, 0.1653, 0.3808, -0.1767, -0.2842)
-    bias: float = -0.9681
-    threshold: float = 0.82
+    mean: tuple[float, ...] = (0.6395, 0.4783, 0.0556, 0.0481, 0.1661, 0.4719, 0.5241)
+    scale: tuple[float, ...] = (0.1155, 0.1855, 0.2291, 0.2747, 0.2841, 0.2550, 0.2482)
+    weights: tuple[float, ...] = (-0.4668, 0.2787, 0.4394, 0.2052, 0.1007, -0.1481, -0.2778)
+    bias: float = -0.7764
+    threshold: float = 0.92
     # A question naming something the corpus never mentions, and far from every
     # passage, is off-topic whatever the model says ("What is the capital of Australia?").
     unknown_name_dense: float = 0.45
+    # Nothing in the corpus is near the question ("How do I bake sourdough bread?"): the
+    # lowest best-passage cosine of an answerable tuning question is 0.33.
+    off_topic_dense: float = 0.27
     conflict_margin: float = 0.25  # an alternative's sentence matches the question about as well
     conflict_overlap: float = 0.1  # and shares this much of the chosen sentence's weighted terms
     extra: dict = field(default_factory=dict)
@@ -111,10 +115,10 @@ def states_other_year(question: str, sentence: str, passage: str) -> bool:
 
 
 def abstain_probability(features: tuple[float, ...], config: AbstainConfig, *, other_year: bool = False) -> float:
-    """Two hard rules (a name the corpus never uses, far from every passage; the fact given for
-    another year than the one asked about), then the logistic model."""
+    """Three hard rules (nothing near the question; a name the corpus never uses, far from every
+    passage; the fact given for another year than the one asked about), then the logistic model."""
     dense, unknown = features[0], features[3]
-    if other_year or (unknown and dense < config.unknown_name_dense):
+    if other_year or dense < config.off_topic_dense or (unknown and dense < config.unknown_name_dense):
         return 1.0
     z = config.bias + sum(w * (f - m) / s for f, m, s, w in zip(features, config.mean, config.scale, config.weights))
     return 1.0 / (1.0 + math.exp(-z))
