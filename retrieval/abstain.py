@@ -28,12 +28,10 @@ from dataclasses import dataclass, field
 
 from ingest.lexical import word_terms
 from retrieval.answer import TYPED, ScoredSentence, coverage
-from retrieval.question import US, Question
+from retrieval.question import QUESTION_STEMS, US, Question
 
 __all__ = ["AbstainConfig", "abstain_features", "abstain_probability", "states_other_year", "unknown_names", "FEATURES"]
 
-# Words that say how a question is asked, not what it asks about.
-QUESTION_STEMS = frozenset({"mani", "much", "whi", "what", "when", "which", "who", "how", "where", "whose", "whom", "did", "doe"})
 FEATURES = ("dense", "coverage", "typed_missing", "unknown", "missing_keys", "predicate_sentence", "predicate_passage")
 
 

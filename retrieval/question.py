@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ingest.lexical import bm25_tokens
 
-__all__ = ["Question", "analyze", "ANSWER_TYPES"]
+__all__ = ["Question", "analyze", "ANSWER_TYPES", "QUESTION_STEMS"]
 
 ANSWER_TYPES = ("number", "money", "percent", "date", "person", "organisation", "place", "nationality", "quote", "change", "reason", "other")
 
@@ -81,9 +81,15 @@ def answer_type(text: str) -> str:
 US = re.compile(r"\b(?:U\.S\.A?\.?|USA|US)(?=[\s,?.!;:]|$)")
 
 
+# Stems of the words that say how a question is asked ("how", "much", "did"), which the
+# stop-word list keeps; they are not what the question is about.
+QUESTION_STEMS = frozenset({"mani", "much", "whi", "what", "when", "which", "who", "how", "where", "whose", "whom", "did", "doe"})
+
+
 def content_terms(text: str) -> tuple[str, ...]:
-    """Stemmed terms of the question; "US" and "U.S." read as "United States" as the sources write both."""
-    return tuple(bm25_tokens([US.sub("United States", text)])[0])
+    """Stemmed terms of the question without its question words; "US" and "U.S." read as
+    "United States" as the sources write both."""
+    return tuple(t for t in bm25_tokens([US.sub("United States", text)])[0] if t not in QUESTION_STEMS)
 
 
 def analyze(text: str) -> Question:
