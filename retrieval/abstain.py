@@ -50,8 +50,13 @@ class AbstainConfig:
     # Nothing in the corpus is near the question ("How do I bake sourdough bread?"): the
     # lowest best-passage cosine of an answerable tuning question is 0.33.
     off_topic_dense: float = 0.27
-    conflict_margin: float = 0.25  # an alternative's sentence matches the question about as well
-    conflict_overlap: float = 0.1  # and shares this much of the chosen sentence's weighted terms
+    conflict_margin: float = 0.25  # an alternative's passage matches the question about as well
+    # and the two sentences share this much of each other's weighted terms: "On Monday, September 26,
+    # 2022, ... Sullivan and ... Sherwood-Randall welcomed representatives" and "On September 27,
+    # 2022, Sherwood-Randall and Sullivan co-convened representatives" share 0.33 and 0.48;
+    # "almost 1 million border encounters in fiscal year 2019" and "more than 2 million in 2022
+    # and 2023", two facts, 0.22 and 0.24
+    conflict_overlap: float = 0.3
     extra: dict = field(default_factory=dict)
 
 

@@ -187,11 +187,17 @@ class Retriever:
             return []
         found: list[tuple[int, Answer]] = []
         chosen_docs = {self.passages[chosen.passage_index].doc_id, *self.passages[chosen.passage_index].also_in}
+        # how well a passage answers is judged on the whole passage: an account of the same
+        # event may name the meeting in one sentence and date it in the next
+        answers_as_well = coverage(question.terms, set(self.passage_terms[chosen.passage_index]), self.idf) - self.config.abstain.conflict_margin
         for index, _, best in reranked[: self.config.rerank_depth]:
             passage = self.passages[index]
-            if best is None or not best.typed or passage.doc_id in chosen_docs or best.coverage < chosen.coverage - self.config.abstain.conflict_margin:
+            if best is None or not best.typed or passage.doc_id in chosen_docs:
                 continue
-            if coverage(self.sentences.terms_of(chosen), set(self.sentences.terms_of(best)), self.idf) < self.config.abstain.conflict_overlap:
+            if coverage(question.terms, set(self.passage_terms[index]), self.idf) < answers_as_well:
+                continue
+            mine, theirs = self.sentences.terms_of(chosen), self.sentences.terms_of(best)
+            if min(coverage(mine, set(theirs), self.idf), coverage(theirs, set(mine), self.idf)) < self.config.abstain.conflict_overlap:
                 continue  # a different event, not a different account of the same one
             alternative = self.make_answer(best, question)
             if values_disagree(question.answer_type, answer.text, alternative.text) and all(
