@@ -121,56 +121,73 @@ FOCUS = re.compile(rf"\b(?:which|what|whose|who {AUXILIARY}(?: the)?|how many|ho
 
 
 def choose_span(text: str, sentence: ScoredSentence, question: Question, idf: dict[str, float] | None = None) -> tuple[int, int]:
-    """The candidate the question's words in the sentence attach to: each shared word counts
-    for its nearest candidate on the side the answer type expects, weighted by idf and
-    distance, less across a clause break. The whole sentence when no candidate fits."""
+    """The candidate the question's words in the sentence attach to (see `attachment`); one
+    introduced by the question's own preposition comes first. The whole sentence when no
+    candidate fits (why/how questions)."""
     if not sentence.spans:
         return sentence.start, sentence.end
+    spans = candidates_for(text, sentence, question)
+    ties = attachment(text, sentence, spans, question, idf or {})
+    # "From which countries did they set out?" -> "moved north from Brazil and Chile"
+    asked_with = re.search(r"(?:^|\s)(from|in|to|into|at|on|by|for|with|under)\s+(?:which|what)\b", question.text, re.I)
+    preposition = re.compile(rf"\b{asked_with.group(1)}\s+(?:the\s+)?$", re.I) if asked_with else None
+    introduced = {s: bool(preposition and preposition.search(text, max(0, s.start - 12), s.start)) for s in spans}
+    best = max(spans, key=lambda s: (introduced[s], round(ties[s], 6), -s.start))
+    return best.start, best.end
+
+
+def candidates_for(text: str, sentence: ScoredSentence, question: Question) -> tuple[Span, ...]:
+    """The sentence's candidates as this question needs them: without what "besides ..." sets
+    aside, merged into runs for a list, the possessors for "whose"."""
     spans = sentence.spans
     excluded = set_aside(question.text)
     if excluded:  # "Besides the Haitian one, what ... program?" -> not the Haitian program
         spans = tuple(s for s in spans if not excluded & set(WORD.findall(text[s.start : s.end].casefold()))) or spans
-    listed = question.wants_list and question.answer_type in {"place", "organisation", "person", "nationality"}
-    if listed:  # the runs of names are the candidates ("Mexico, Costa Rica, and Belize")
-        spans = list_runs(text, spans)
+    if lists_names(question):
+        spans = list_runs(text, spans)  # "Mexico, Costa Rica, and Belize"
     if re.match(r"\s*whose\b", question.text, re.I):  # the possessor: "the International Labour Organization’s Declaration"
         owners = possessors(text, sentence.start, sentence.end)
         spans = tuple(s for s in owners if not in_question(text[s.start : s.end], question.text)) or spans
+    return spans
+
+
+def attachment(text: str, sentence: ScoredSentence, spans: tuple[Span, ...], question: Question, idf: dict[str, float]) -> dict[Span, float]:
+    """How strongly the question's words in the sentence attach to each candidate: each shared
+    word counts, by its idf, for its nearest candidate on the side the answer type expects
+    (after a title for a name, before what a figure counts; before the verb for "Who <verb>?"),
+    decaying with the words between and less across a clause break."""
     breaks = DATE_CLAUSE_BREAK if question.answer_type == "date" else CLAUSE_BREAK
-    forward = question.answer_type in FOLLOWS_ITS_WORDS
-    ties = {s: 0.0 for s in spans}
-    # "From which countries did they set out?" -> "moved north from Brazil and Chile": a candidate
-    # after the wh-phrase's preposition comes first
-    asked_with = re.search(r"(?:^|\s)(from|in|to|into|at|on|by|for|with|under)\s+(?:which|what)\b", question.text, re.I)
-    preposition = re.compile(rf"\b{asked_with.group(1)}\s+(?:the\s+)?$", re.I) if asked_with else None
-    introduced = {s: bool(preposition and preposition.search(text, max(0, s.start - 12), s.start)) for s in spans}
     subject_verb = question_verb(question.text)
-    for a_start, a_end, weight, focus in anchor_weights(text, sentence.start, sentence.end, question, idf or {}):
+    ahead = question.answer_type in FOLLOWS_ITS_WORDS and not subject_verb
+    ties = {s: 0.0 for s in spans}
+    for a_start, a_end, weight, focus in anchor_weights(text, sentence.start, sentence.end, question, idf):
         inside = [s for s in spans if s.start < a_end and a_start < s.end]
         if inside:
             # a word naming the answer's kind may be part of it ("which Texas town" -> "Eagle Pass,
-            # Texas"); any other word of the question makes the candidate the question's own subject
+            # Texas"); another word of the question inside a candidate counts for nothing: the
+            # candidate may be the question's own subject ("Food Security Action")
             ties[inside[0]] += weight if focus else 0.0
             continue
+        if subject_verb and word_terms(text[a_start:a_end])[:1] == subject_verb:
+            weight *= VERB_WEIGHT  # "Antony Blinken hosted the fourth ... Ministerial"
         after = [s for s in spans if s.start >= a_end]  # candidates the word comes before
         before = [s for s in spans if s.end <= a_start]
-        # "Who hosted the ministerial?" -> the subject, before the verb and what follows it:
-        # "Antony Blinken hosted the fourth ... Ministerial"
-        verb = bool(subject_verb) and word_terms(text[a_start:a_end])[:1] == subject_verb
-        ahead = forward and not subject_verb
-        weight *= VERB_WEIGHT if verb else 1.0
         preferred, other = (after, before) if ahead else (before, after)
-        span = (min(preferred, key=lambda s: s.start) if ahead else max(preferred, key=lambda s: s.end)) if preferred else (
-            max(other, key=lambda s: s.end) if ahead else min(other, key=lambda s: s.start)
-        )
+        if preferred:
+            span = min(preferred, key=lambda s: s.start) if ahead else max(preferred, key=lambda s: s.end)
+        else:
+            span = max(other, key=lambda s: s.end) if ahead else min(other, key=lambda s: s.start)
         gap = text[a_end : span.start] if span.start >= a_end else text[span.end : a_start]
         clause = OTHER_CLAUSE if breaks.search(gap) else 1.0
         ties[span] += weight * clause * DECAY ** len(WORD.findall(gap)) * (1.0 if preferred else 0.5)
-    if listed:  # a list question wants the list: each further item counts as one shared word
-        for s in spans:
-            ties[s] += LIST_ITEM_WEIGHT * (len(re.findall(r",|\band\b|\bor\b", text[s.start : s.end])))
-    best = max(spans, key=lambda s: (introduced[s], round(ties[s], 6), -s.start))
-    return best.start, best.end
+    if lists_names(question):
+        for s in spans:  # a list question wants the list: each further item counts as one shared word
+            ties[s] += LIST_ITEM_WEIGHT * len(re.findall(r",|\band\b|\bor\b", text[s.start : s.end]))
+    return ties
+
+
+def lists_names(question: Question) -> bool:
+    return question.wants_list and question.answer_type in FOLLOWS_ITS_WORDS
 
 
 def list_runs(text: str, spans: tuple[Span, ...]) -> tuple[Span, ...]:
