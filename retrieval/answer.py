@@ -11,7 +11,7 @@ from ingest.lexical import word_terms
 from retrieval.question import Question
 from retrieval.spans import Span, possessors
 
-__all__ = ["Idf", "SentenceIndex", "ScoredSentence", "score_sentence", "choose_span", "TYPED", "SPANNED"]
+__all__ = ["Idf", "SentenceIndex", "ScoredSentence", "score_sentence", "choose_span", "binding", "TYPED", "SPANNED"]
 
 TYPED = frozenset({"number", "money", "percent", "date", "person", "organisation", "place"})
 # Types whose answer is a span inside the sentence; a "change", "nationality" or "quote" sentence without
@@ -151,7 +151,9 @@ def candidates_for(text: str, sentence: ScoredSentence, question: Question) -> t
     return spans
 
 
-def attachment(text: str, sentence: ScoredSentence, spans: tuple[Span, ...], question: Question, idf: dict[str, float]) -> dict[Span, float]:
+def attachment(
+    text: str, sentence: ScoredSentence, spans: tuple[Span, ...], question: Question, idf: dict[str, float], *, focus_only: bool = False
+) -> dict[Span, float]:
     """How strongly the question's words in the sentence attach to each candidate: each shared
     word counts, by its idf, for its nearest candidate on the side the answer type expects
     (after a title for a name, before what a figure counts; before the verb for "Who <verb>?"),
@@ -161,6 +163,8 @@ def attachment(text: str, sentence: ScoredSentence, spans: tuple[Span, ...], que
     ahead = question.answer_type in FOLLOWS_ITS_WORDS and not subject_verb
     ties = {s: 0.0 for s in spans}
     for a_start, a_end, weight, focus in anchor_weights(text, sentence.start, sentence.end, question, idf):
+        if focus_only and not focus:
+            continue
         inside = [s for s in spans if s.start < a_end and a_start < s.end]
         if inside:
             # a word naming the answer's kind may be part of it ("which Texas town" -> "Eagle Pass,
@@ -184,6 +188,19 @@ def attachment(text: str, sentence: ScoredSentence, spans: tuple[Span, ...], que
         for s in spans:  # a list question wants the list: each further item counts as one shared word
             ties[s] += LIST_ITEM_WEIGHT * len(re.findall(r",|\band\b|\bor\b", text[s.start : s.end]))
     return ties
+
+
+def binding(text: str, sentence: ScoredSentence, question: Question, idf: dict[str, float]) -> float:
+    """How tightly the words that name the answer's kind bind to one candidate answer in the
+    sentence, as a share of the question's weight: for "How many Haitians arrived ...?", "15,000
+    Haitians arrived" binds, "Haitians ... arrived in 2021 ... 15,000 people" hardly. Only those
+    words: with all of the question's words, a short sentence that dates the Declaration beat a
+    long one that dates the meeting asked about."""
+    if not sentence.spans or not FOCUS.search(question.text):
+        return 0.0
+    ties = attachment(text, sentence, candidates_for(text, sentence, question), question, idf, focus_only=True)
+    total = sum(idf[t] for t in set(question.terms)) or 1.0
+    return max(ties.values(), default=0.0) / total
 
 
 def lists_names(question: Question) -> bool:

@@ -24,7 +24,7 @@ from ingest.lexical import bm25_tokens
 from ingest.records import Document, Passage
 from ingest.store import IndexData, read_index
 from retrieval.abstain import AbstainConfig, abstain_features, abstain_probability, states_other_year
-from retrieval.answer import TYPED, Idf, ScoredSentence, bm25_idf, choose_span, coverage
+from retrieval.answer import TYPED, Idf, ScoredSentence, binding, bm25_idf, choose_span, coverage
 from retrieval.first_stage import MODES, FirstStage, ms_since
 from retrieval.fusion import minmax
 from retrieval.query_encoder import load_query_encoder
@@ -57,8 +57,9 @@ class RetrievalConfig:
     rerank_depth: int = 20
     rerank: bool = True
     weights: dict[str, float] = field(default_factory=lambda: {"fused": 1.0, "coverage": 1.0, "typed": 0.25, "order": 0.2, "reference": 0.5, "source": 0.3})
-    sentence_weights: dict[str, float] = field(default_factory=lambda: {"order": 0.3, "typed": 0.25, "passage": 0.3})
+    sentence_weights: dict[str, float] = field(default_factory=lambda: {"order": 0.3, "typed": 0.25, "passage": 0.3, "binding": 0.5})
     answer_passages: int = 5
+    answer_sentences: int = 2  # per passage
     abstain: AbstainConfig = field(default_factory=AbstainConfig)
 
 
@@ -129,13 +130,20 @@ class Retriever:
 
     # -- rerank and answer -------------------------------------------------------
 
-    def rerank(self, ranked: list[tuple[int, float]], question: Question) -> list[tuple[int, float, ScoredSentence | None]]:
+    def rerank(
+        self, ranked: list[tuple[int, float]], question: Question, tops: dict[int, list[ScoredSentence]] | None = None
+    ) -> list[tuple[int, float, ScoredSentence | None]]:
+        """Rescore the head of the first-stage ranking by its passages' best sentences; `tops`
+        collects each passage's top sentences for the answer to choose from."""
         head = ranked[: self.config.rerank_depth]
         fused = minmax(np.array([s for _, s in head], dtype=np.float64)) if head else np.array([])
         w = self.config.weights
         rescored = []
         for (index, _), fused_score in zip(head, fused):
-            best = self.sentences.best(index, question, self.idf, self.config.sentence_weights)
+            top = self.sentences.top(index, question, self.idf, self.config.sentence_weights, self.config.answer_sentences)
+            if tops is not None:
+                tops[index] = top
+            best = top[0] if top else None
             score = w["fused"] * fused_score
             if self.config.rerank and best is not None:
                 score += w["coverage"] * best.coverage + w["typed"] * float(best.typed) + w["order"] * best.order
@@ -157,17 +165,27 @@ class Retriever:
         docs = (passage.doc_id, *passage.also_in)
         return max(sum(self.source_idf[t] for t in asked & self.source_terms.get(d, set())) for d in docs) / total
 
-    def pick_answer(self, reranked, question: Question) -> tuple[ScoredSentence | None, float]:
-        """The best sentence among the top passages, weighing the passage's own rank score."""
+    def pick_answer(self, reranked, question: Question, tops: dict[int, list[ScoredSentence]]) -> tuple[ScoredSentence | None, float]:
+        """The best sentence among the top sentences of the top passages (`tops`, from rerank):
+        how well it matches, how tightly the question binds to an answer in it, and its
+        passage's rank score."""
+        weights = self.config.sentence_weights
         pool = [
-            (best, score) for index, score, best in reranked[: self.config.answer_passages]
+            (sentence, score)
+            for index, score, best in reranked[: self.config.answer_passages]
             if best is not None and self.passages[index].section.casefold() not in REFERENCE_SECTIONS
+            for sentence in tops[index]
         ]
         if not pool:
             return None, 0.0
         top = max(score for _, score in pool) or 1.0
-        weights = self.config.sentence_weights
-        best, passage_score = max(pool, key=lambda item: item[0].score(weights) + weights["passage"] * item[1] / top)
+
+        def merit(item: tuple[ScoredSentence, float]) -> float:
+            sentence, passage_score = item
+            text = self.documents[self.passages[sentence.passage_index].doc_id].text
+            return sentence.score(weights) + weights["passage"] * passage_score / top + weights["binding"] * binding(text, sentence, question, self.idf)
+
+        best, passage_score = max(pool, key=merit)
         return best, passage_score
 
     def make_answer(self, sentence: ScoredSentence, question: Question) -> Answer:
@@ -214,10 +232,11 @@ class Retriever:
         q = analyze(validate_question(question))
         ranked, dense = self.first.rank(q, max(k, self.config.rerank_depth), filters, "hybrid", timings)
         step = time.perf_counter()
-        reranked = self.rerank(ranked, q)
+        tops: dict[int, list[ScoredSentence]] = {}
+        reranked = self.rerank(ranked, q, tops)
         timings["rerank"] = ms_since(step)
         step = time.perf_counter()
-        sentence, _ = self.pick_answer(reranked, q)
+        sentence, _ = self.pick_answer(reranked, q, tops)
         answer = self.make_answer(sentence, q) if sentence else None
         others = self.alternatives(reranked, sentence, answer, q) if answer else []
         timings["answer"] = ms_since(step)
@@ -251,7 +270,8 @@ class Retriever:
         """The question analysed, its best sentence and the best dense score: what abstention sees."""
         q = analyze(validate_question(question))
         ranked, dense = self.first.rank(q, self.config.rerank_depth, None, "hybrid", {})
-        sentence, _ = self.pick_answer(self.rerank(ranked, q), q)
+        tops: dict[int, list[ScoredSentence]] = {}
+        sentence, _ = self.pick_answer(self.rerank(ranked, q, tops), q, tops)
         return q, sentence, max(dense.values(), default=0.0)
 
     def find_quote(self, quote: str) -> list[QuoteMatch]:

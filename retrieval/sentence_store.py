@@ -71,8 +71,8 @@ class SentenceStore:
         sentences = self.sentences(sentence.passage_index)
         return next((terms for span, terms in zip(sentences.spans, sentences.terms) if span == (sentence.start, sentence.end)), ())
 
-    def best(self, index: int, question: Question, idf: Idf, weights: dict[str, float]) -> ScoredSentence | None:
-        """The passage's sentence that best matches the question."""
+    def top(self, index: int, question: Question, idf: Idf, weights: dict[str, float], n: int) -> list[ScoredSentence]:
+        """The passage's n sentences that best match the question, best first."""
         doc_id = self.passages[index].doc_id
         text = self.documents[doc_id].text
         sentences = self.sentences(index)
@@ -81,4 +81,4 @@ class SentenceStore:
             for span, terms in zip(sentences.spans, sentences.terms)
             if not is_heading(text[span[0] : span[1]])  # a title is not an answer
         ]
-        return max(scored, key=lambda s: s.score(weights), default=None)
+        return sorted(scored, key=lambda s: (-s.score(weights), s.start))[:n]

@@ -160,3 +160,19 @@ def answer_span(question, text):
 )
 def test_answer_span_is_the_one_the_question_asks_for(question, text, expected):
     assert answer_span(question, text) == expected
+
+
+def test_binding_prefers_the_sentence_where_the_asked_thing_meets_a_value():
+    from retrieval.answer import binding
+
+    q = analyze("How many Haitians arrived in Del Rio?")
+    idf = Idf({"_": 1.0})
+
+    def bound(text):
+        sentence = score_sentence(text, 0, (0, len(text)), (), q, idf, tuple(candidate_spans(text, 0, len(text), q.answer_type)))
+        return binding(text, sentence, q, idf)
+
+    tight = bound("In September 2021, 15,000 Haitians arrived in Del Rio, Texas.")
+    loose = bound("Haitians arrived in Del Rio in September, and officials later counted 3 buses at the bridge.")
+    assert tight > loose > 0
+    assert bound("Why did they come?") == 0.0  # no candidate, no binding
