@@ -125,7 +125,7 @@ def choose_span(text: str, sentence: ScoredSentence, question: Question, idf: di
     introduced by the question's own preposition comes first. The whole sentence when no
     candidate fits (why/how questions)."""
     if not sentence.spans:
-        return sentence.start, sentence.end
+        return verb_object(text, sentence, question) or (sentence.start, sentence.end)
     spans = candidates_for(text, sentence, question)
     ties = attachment(text, sentence, spans, question, idf or {})
     # "From which countries did they set out?" -> "moved north from Brazil and Chile"
@@ -203,15 +203,44 @@ def binding(text: str, sentence: ScoredSentence, question: Question, idf: dict[s
     return max(ties.values(), default=0.0) / total
 
 
+# "What were they negotiating to create among ...?" (an infinitive), "What did Canada pledge?" (last word)
+ASKED_VERB = (
+    re.compile(rf"^\s*what\s+(?:{AUXILIARY})\b.*?\bto\s+([a-z]+)\b", re.I),
+    re.compile(rf"^\s*what\s+(?:{AUXILIARY})\b.*\b([a-z]+)\s*\?\s*$", re.I),
+)
+
+
+def verb_object(text: str, sentence: ScoredSentence, question: Question) -> tuple[int, int] | None:
+    """For "What were they negotiating to create?" the words after that verb in the sentence, up
+    to the end of the clause: "which would create a flexible arrangement for skills mobility" ->
+    "a flexible arrangement for skills mobility". None when the verb is not there."""
+    if question.answer_type != "other":
+        return None
+    asked = next((m for m in (p.match(question.text) for p in ASKED_VERB) if m), None)
+    verb = word_terms(asked.group(1)) if asked else ()
+    if not verb:
+        return None
+    for m in WORD.finditer(text, sentence.start, sentence.end):
+        if word_terms(m.group())[:1] == verb[:1]:
+            clause = re.match(r"\s+([^,;:.—()“”\"]{3,}?)(?=[,;:.—()“”\"]|\s+(?:which|that|while|because|after|before)\b|$)", text[m.end() : sentence.end])
+            if clause and len(clause.group(1).split()) <= 12:
+                start = m.end() + clause.start(1)
+                return start, start + len(clause.group(1).rstrip())
+    return None
+
+
 def lists_names(question: Question) -> bool:
     return question.wants_list and question.answer_type in FOLLOWS_ITS_WORDS
 
 
 def list_runs(text: str, spans: tuple[Span, ...]) -> tuple[Span, ...]:
-    """Candidates joined by commas and 'and'/'or' merged into runs ("Mexico, Costa Rica, and Belize")."""
+    """Candidates joined by commas and 'and'/'or' merged into runs ("Mexico, Costa Rica, and
+    Belize"), and a "from X to Y" range ("the entire migration route from Chile to Canada")."""
     runs = [spans[0]]
     for span in spans[1:]:
-        if re.fullmatch(r",?\s*(?:and|or)?\s*|,\s*", text[runs[-1].end : span.start]):
+        gap = text[runs[-1].end : span.start]
+        ranged = gap == " to " and re.search(r"\bfrom\s+$", text[max(0, runs[-1].start - 6) : runs[-1].start])
+        if re.fullmatch(r",?\s*(?:and|or)?\s*|,\s*", gap) or ranged:
             runs[-1] = Span(runs[-1].start, span.end, runs[-1].kind)
         else:
             runs.append(span)

@@ -31,9 +31,10 @@ PLACE_NOUNS = (
 
 CHANGE_VERBS = r"chang\w*|evolv\w*|develop\w*|shift\w*|grow|grew|grown|increas\w*|decreas\w*|ris[ei]n?g?|rose|fall|fell|drop\w*|declin\w*|expand\w*|shr[iau]nk\w*|compare"
 
-# up to three words between "which"/"what" and the noun that names the answer's kind, none a verb
-# of the question ("At which university is migration expert X based?" asks for the university)
-GAP = r"(?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b)\S+ ){0,3}"
+# up to three words between "which"/"what" (and a following "is the") and the noun that names the
+# answer's kind, none a verb of the question ("At which university is migration expert X based?"
+# asks for the university; "What was the cumulative U.S. commitment?" for an amount)
+GAP = r"(?:(?:is|was|are|were) the )?(?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b)\S+ ){0,3}"
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("nationality", re.compile(r"\b(what|which) nationalit(y|ies)\b", re.I)),
@@ -42,8 +43,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     # "How did the number of migrants change?" asks for the change ("almost doubling"), not a reason
     ("change", re.compile(rf"^\s*how (did|has|have|does|do|will|would)\b.*\b({CHANGE_VERBS})\b", re.I)),
     ("reason", re.compile(r"^\s*(why\b|what (caused|led|drove|prompted|explains|motivated)|how (does|did|do|can|could|would|should|is|are|was|were|has|have)\b)", re.I)),
-    ("percent", re.compile(r"\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bby how much\b|\bhow much did .* (drop|fall|rise|grow|increase|decline|contract)", re.I)),
-    ("money", re.compile(r"\b(what|which) (\S+ ){0,4}(loan|grant|funding|contribution|commitment|investment|assistance package)\b|\bworth\b|\bhow much (money|funding|aid|assistance)?\b|\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|budget|financ\w*|assistance|aid)\b.*\b(how much|what (amount|total|sum|size))\b|\b(how much|what (amount|total|sum|size)|how (big|large))\b.*\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|money|aid|assistance|financ\w*)\b", re.I)),
+    ("percent", re.compile(r"\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bby how much\b|\bhow much did .* (drop|fall|rise|grow|increase|decline|contract|expand|shrink)\b", re.I)),
+    ("money", re.compile(rf"\b(what|which) {GAP}(\S+ )?(loan|grant|funding|contribution|commitment|investment|assistance package)\b|\bworth\b|\bhow much (money|funding|aid|assistance)?\b|\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|budget|financ\w*|assistance|aid)\b.*\b(how much|what (amount|total|sum|size))\b|\b(how much|what (amount|total|sum|size)|how (big|large))\b.*\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|money|aid|assistance|financ\w*)\b", re.I)),
     ("number", re.compile(r"\bhow (many|much|large|big|long|far|high|often)\b|\b(what|which) (number|amount|total|sum|figure|size|count)\b|\bwhat (was|is|were|are) the (\w+ ){0,2}(total|number|amount|size|value|count|tally|figure)\b", re.I)),
     ("date", re.compile(r"^\s*(when\b|since when)|\b(what|which|in what|on what|on which) (year|years|date|dates|month|months|day|days|time|period|decade)\b", re.I)),
     # "which person", but not "what pushes people into ..."

@@ -159,8 +159,9 @@ def name_spans(text: str, start: int, end: int) -> list[Span]:
         for part_start, part_end in split_run(text, match.start(), match.end()):
             s, e = trim_name(text, part_start, part_end)
             value = text[s:e]
-            if not value or value in NOT_NAMES or len(value) < 3 or set(value.split()) <= TITLE_WORDS | {"of", "for", "the"}:
-                continue  # nothing but titles ("Principal Deputy National Security Advisor")
+            words = set(value.split())
+            if not value or value in NOT_NAMES or len(value) < 3 or (words <= TITLE_WORDS | {"of", "for", "the"} and not words & ORG_WORDS):
+                continue  # nothing but titles ("Principal Deputy National Security Advisor"; "The Economist" is a paper)
             kind = classify_name(value, at_sentence_start=s == start)
             # a name and the common noun that says what it is: "Ecuador’s Social Safety Net project",
             # "the Panama-Colombia border"

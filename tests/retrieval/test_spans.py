@@ -32,6 +32,9 @@ def spans(text, kind):
         ("Which Rice University analyst doubted the declaration?", "person"),
         ("Over what period did Clemens advise the administration?", "date"),
         ("What was the monthly count of border encounters in August?", "number"),
+        ("What was the cumulative U.S. commitment under the framework?", "money"),
+        ("Which country was modeling a commitment to every pillar?", "place"),
+        ("How much did the economy of Canada expand between 2019 and 2021?", "percent"),
         ("What does the declaration say about refoulement?", "other"),
     ],
 )
@@ -154,6 +157,15 @@ def answer_span(question, text):
         ("In which room was Biden sitting?", "Biden, sitting in the Cabinet Room, called on the Americas to act.", "Cabinet Room"),
         ("Which Ecuadorian project gets the lending?", "The lending supports Ecuador’s Social Safety Net project.", "Social Safety Net project"),
         ("Which UN agency voiced concern?", "The U.N. Refugee Agency expressed concern about the measures.", "U.N. Refugee Agency"),
+        # the object of the question's verb when no typed candidate fits
+        (
+            "What were several Caribbean countries negotiating to create among CARICOM members?",
+            "They negotiated to strengthen mobility among CARICOM countries, which would create a flexible arrangement for skills mobility.",
+            "a flexible arrangement for skills mobility",
+        ),
+        # a "from X to Y" range is one answer; a paper's name is not a title
+        ("Which two countries does the route run between?", "The 20 nations represent the entire route from Chile to Canada.", "Chile to Canada"),
+        ("What publication called it new thinking?", "The Economist reported that the declaration is new thinking.", "Economist"),
         # words someone coined
         ("What nickname did she give the governments?", "She said, \"What I see is an emerging 'Coalition of the Brave' of governments.\"", "Coalition of the Brave"),
     ],
