@@ -40,12 +40,15 @@ def contains_answer(text: str, answers: tuple[str, ...] | list[str], required: t
 
 
 def span_correct(span: str, answers, required=()) -> bool:
-    """The span holds a gold answer and is not much longer than it (normalised containment)."""
+    """The span holds a gold answer and is not much longer than that answer (normalised
+    containment): "U.S. International Development Finance Corporation" is right when the gold
+    answers are it and "DFC", whichever is shorter."""
     if not span or not contains_answer(span, answers, required):
         return False
-    shortest = min(len(normalize_answer(a).split()) for a in (required or answers))
-    limit = (sum(len(normalize_answer(r).split()) for r in required) + 3 * len(required)) if required else shortest
-    return len(normalize_answer(span).split()) <= limit + SPAN_SLACK_WORDS
+    length = len(normalize_answer(span).split())
+    if required:
+        return length <= sum(len(normalize_answer(r).split()) for r in required) + 3 * len(required) + SPAN_SLACK_WORDS
+    return any(contains_answer(span, (a,)) and length <= len(normalize_answer(a).split()) + SPAN_SLACK_WORDS for a in answers)
 
 
 def span_exact(span: str, answers) -> bool:

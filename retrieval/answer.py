@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ingest.lexical import word_terms
 
 from retrieval.question import Question
-from retrieval.spans import Span, possessors
+from retrieval.spans import PLACE_WORDS, Span, possessors
 
 __all__ = ["Idf", "SentenceIndex", "ScoredSentence", "score_sentence", "choose_span", "binding", "TYPED", "SPANNED"]
 
@@ -117,7 +117,7 @@ CLAUSE_BREAK = re.compile(r"[;:()\[\]—–]|,\s|\s-\s")
 DATE_CLAUSE_BREAK = re.compile(r"[;:()\[\]—]|\s-\s")  # dates are set off by commas
 WORD = re.compile(r"[\w’'-]+")
 AUXILIARY = r"(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could|should)"
-FOCUS = re.compile(rf"\b(?:which|what|whose|who {AUXILIARY}(?: the)?|how many|how much|name the|name an?)\s+((?:(?!{AUXILIARY}\b)[\w.’'-]+\s+){{0,3}}(?!{AUXILIARY}\b)[\w.’'-]+)", re.I)
+FOCUS = re.compile(rf"\b(?:which|what|whose|who {AUXILIARY}(?: the)?|how many|how much|how (?:big|large) {AUXILIARY} the|name the|name an?)\s+((?:(?!{AUXILIARY}\b)[\w.’'-]+\s+){{0,3}}(?!{AUXILIARY}\b)[\w.’'-]+)", re.I)
 
 
 def choose_span(text: str, sentence: ScoredSentence, question: Question, idf: dict[str, float] | None = None) -> tuple[int, int]:
@@ -131,7 +131,10 @@ def choose_span(text: str, sentence: ScoredSentence, question: Question, idf: di
     # "From which countries did they set out?" -> "moved north from Brazil and Chile"
     asked_with = re.search(r"(?:^|\s)(from|in|to|into|at|on|by|for|with|under)\s+(?:which|what)\b", question.text, re.I)
     preposition = re.compile(rf"\b{asked_with.group(1)}\s+(?:the\s+)?$", re.I) if asked_with else None
-    introduced = {s: bool(preposition and preposition.search(text, max(0, s.start - 12), s.start)) for s in spans}
+    introduced = {  # not a possessor: "in Port-au-Prince’s Cité Soleil commune" answers with the commune
+        s: bool(preposition and preposition.search(text, max(0, s.start - 12), s.start)) and not re.match(r"[’']s\b", text[s.end : s.end + 2])
+        for s in spans
+    }
     best = max(spans, key=lambda s: (introduced[s], round(ties[s], 6), -s.start))
     return best.start, best.end
 
@@ -162,15 +165,16 @@ def attachment(
     subject_verb = question_verb(question.text)
     ahead = question.answer_type in FOLLOWS_ITS_WORDS and not subject_verb
     ties = {s: 0.0 for s in spans}
-    for a_start, a_end, weight, focus in anchor_weights(text, sentence.start, sentence.end, question, idf):
+    for a_start, a_end, weight, focus, head in anchor_weights(text, sentence.start, sentence.end, question, idf):
         if focus_only and not focus:
             continue
         inside = [s for s in spans if s.start < a_end and a_start < s.end]
         if inside:
-            # a word naming the answer's kind may be part of it ("which Texas town" -> "Eagle Pass,
-            # Texas"); another word of the question inside a candidate counts for nothing: the
-            # candidate may be the question's own subject ("Food Security Action")
-            ties[inside[0]] += weight if focus else 0.0
+            # the noun naming the answer's kind may be part of it ("which program" -> "American
+            # Statecraft Program", "which Texas town" -> "Eagle Pass, Texas"); another word of the
+            # question inside a candidate counts for nothing: the candidate may be the question's
+            # own subject ("Food Security Action", "Carnegie Endowment for International Peace")
+            ties[inside[0]] += weight if head else 0.0
             continue
         if subject_verb and word_terms(text[a_start:a_end])[:1] == subject_verb:
             weight *= VERB_WEIGHT  # "Antony Blinken hosted the fourth ... Ministerial"
@@ -247,7 +251,7 @@ def list_runs(text: str, spans: tuple[Span, ...]) -> tuple[Span, ...]:
     return tuple(runs)
 
 
-SET_ASIDE = re.compile(r"\b(?:besides|other than|apart from|aside from|except(?: for)?)\s+(?:the\s+)?(.+?)(?:,|\s+(?:one|ones|which|what|who|how)\b|\?|$)", re.I)
+SET_ASIDE = re.compile(r"\b(?:besides|other than|apart from|aside from|except(?: for)?|along with|together with|alongside)\s+(?:the\s+)?(.+?)(?:,|\s+(?:one|ones|which|what|who|how)\b|\?|$)", re.I)
 
 
 def set_aside(question: str) -> set[str]:
@@ -262,14 +266,16 @@ def question_verb(question: str) -> tuple[str, ...]:
     return word_terms(m.group(1))[:1] if m else ()
 
 
-def anchor_weights(text: str, start: int, end: int, question: Question, idf: dict[str, float]) -> list[tuple[int, int, float, bool]]:
-    """(start, end, weight, names the answer's kind) of the sentence's words that the question shares, weighted by idf
-    and doubled for the words that name the answer's kind; a crude prefix match catches what
-    stemming misses ("coordinates" ~ "Coordinator")."""
+def anchor_weights(text: str, start: int, end: int, question: Question, idf: dict[str, float]) -> list[tuple[int, int, float, bool, bool]]:
+    """(start, end, weight, in the focus phrase, is its kind noun) of the sentence's words that
+    the question shares, weighted by idf and doubled for the words of the focus phrase ("which
+    U.S. border town"); a crude prefix match catches what stemming misses ("coordinates" ~
+    "Coordinator")."""
     asked = set(question.terms)
     prefixes = {stem_prefix(w) for w in WORD.findall(question.text) if len(w) >= 4}
     focus_match = FOCUS.search(question.text)
     focus = {t for w in WORD.findall(focus_match.group(1)) for t in word_terms(w)} if focus_match else set()
+    head = kind_noun(focus_match.group(1)) if focus_match else ()
     found = []
     for m in WORD.finditer(text, start, end):
         terms = word_terms(m.group())
@@ -278,8 +284,20 @@ def anchor_weights(text: str, start: int, end: int, question: Question, idf: dic
         term = terms[0]
         if term in asked or (len(m.group()) >= 4 and stem_prefix(m.group()) in prefixes):
             weight = float(idf[term]) if term in idf else 1.0
-            found.append((m.start(), m.end(), weight * (FOCUS_WEIGHT if term in focus else 1.0), term in focus))
+            found.append((m.start(), m.end(), weight * (FOCUS_WEIGHT if term in focus else 1.0), term in focus, term in head))
     return found
+
+
+def kind_noun(phrase: str) -> tuple[str, ...]:
+    """The stem of the noun that names the answer's kind in a focus phrase, and of a place
+    qualifying it: "Carnegie Endowment program is" -> "program"; "Texas town" -> "texa", "town";
+    "commune of Haiti's capital" -> "commun"."""
+    words = WORD.findall(re.split(r"\s(?:of|for|in|at|to|on|from|with|by)\s", f" {phrase} ")[0])  # "commune of Haiti's capital"
+    words = [w for w in words if word_terms(w)]
+    nouns = [w for w in words if w.islower()]
+    kinds = [nouns[-1]] if nouns else words[-1:]
+    places = [w for w in words if not w.islower() and w in PLACE_WORDS]
+    return tuple(t for w in kinds + places for t in word_terms(w)[:1])
 
 
 def stem_prefix(word: str) -> str:

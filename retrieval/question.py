@@ -22,19 +22,21 @@ ORG_NOUNS = (
     "institution|institutions|bank|banks|body|bodies|group|bloc|blocs|process|operation|facility|fund|department|"
     "office|think tank|outlet|newspaper|partnership|platform|mechanism|campaign|app|project|committee|foundation|"
     "framework|forum|alliance|company|companies|institute|university|association|caucus|network|entity|union|retailer|"
-    "employer|paper|report|title|command|court|ministry|newspaper|magazine|publication|journal|agencies"
+    "employer|paper|report|title|command|court|ministry|newspaper|magazine|publication|journal|agencies|bureau|pilot|lender|"
+    "donor|funder|task force|council|commission|secretariat"
 )
 PLACE_NOUNS = (
     "country|countries|city|cities|town|towns|region|regions|place|places|nation|nations|state|states|province|capital|"
-    "border town|border|airport|port|river|island|islands|room|venue|building|hotel"
+    "border town|border|airport|port|river|island|islands|room|venue|building|hotel|embassy|consulate|commune|"
+    "neighborhood|neighbourhood|district|municipality"
 )
 
 CHANGE_VERBS = r"chang\w*|evolv\w*|develop\w*|shift\w*|grow|grew|grown|increas\w*|decreas\w*|ris[ei]n?g?|rose|fall|fell|drop\w*|declin\w*|expand\w*|shr[iau]nk\w*|compare"
 
-# up to three words between "which"/"what" (and a following "is the") and the noun that names the
+# up to four words between "which"/"what" (and a following "is the") and the noun that names the
 # answer's kind, none a verb of the question ("At which university is migration expert X based?"
 # asks for the university; "What was the cumulative U.S. commitment?" for an amount)
-GAP = r"(?:(?:is|was|are|were) the )?(?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b)\S+ ){0,3}"
+GAP = r"(?:(?:is|was|are|were) the )?(?:(?!(?:is|was|are|were|did|does|do|has|have|had|will|would|can|could)\b)\S+ ){0,4}"
 
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("nationality", re.compile(r"\b(what|which) nationalit(y|ies)\b", re.I)),
@@ -45,11 +47,12 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("reason", re.compile(r"^\s*(why\b|what (caused|led|drove|prompted|explains|motivated)|how (does|did|do|can|could|would|should|is|are|was|were|has|have)\b)", re.I)),
     ("percent", re.compile(r"\b(what|which) (percentage|proportion|share|fraction|percent)\b|\bby how much\b|\bhow much did .* (drop|fall|rise|grow|increase|decline|contract|expand|shrink)\b", re.I)),
     ("money", re.compile(rf"\b(what|which) {GAP}(\S+ )?(loan|grant|funding|contribution|commitment|investment|assistance package)\b|\bworth\b|\bhow much (money|funding|aid|assistance)?\b|\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|budget|financ\w*|assistance|aid)\b.*\b(how much|what (amount|total|sum|size))\b|\b(how much|what (amount|total|sum|size)|how (big|large))\b.*\b(worth|cost|dollars?|funding|loan|grant|pledge[ds]?|invest\w*|contribut\w*|money|aid|assistance|financ\w*)\b", re.I)),
-    ("number", re.compile(r"\bhow (many|much|large|big|long|far|high|often)\b|\b(what|which) (number|amount|total|sum|figure|size|count)\b|\bwhat (was|is|were|are) the (\w+ ){0,2}(total|number|amount|size|value|count|tally|figure)\b", re.I)),
+    ("number", re.compile(r"\bhow (many|much|large|big|long|far|high|often)\b|\b(what|which) (\w+ )?(number|amount|total|sum|figure|size|count)\b|\bwhat (was|is|were|are) the (\w+ ){0,2}(total|number|amount|size|value|count|tally|figure)\b", re.I)),
     ("date", re.compile(r"^\s*(when\b|since when)|\b(what|which|in what|on what|on which) (year|years|date|dates|month|months|day|days|time|period|decade)\b", re.I)),
     # "which person", but not "what pushes people into ..."
     ("person", re.compile(rf"^\s*(who|whom|whose)\b|\b(which|what|name the|name an?) {GAP}({PERSON_NOUNS})\b|\b(which|what) (person|people|woman|women|man|men)\b", re.I)),
-    ("place", re.compile(rf"^\s*where\b|\b(which|what|in what|name the|name an?) {GAP}({PLACE_NOUNS})\b", re.I)),
+    # a place noun is a common noun: "which state", not "Which State Department bureau"
+    ("place", re.compile(rf"^\s*where\b|\b(which|what|in what|name the|name an?) {GAP}(?-i:{PLACE_NOUNS})\b", re.I)),
     ("organisation", re.compile(rf"\b(which|what|name the|name an?) {GAP}({ORG_NOUNS})\b|\bwhat (is|was|are|were) (the )?(name|title)\b|\bcalled\b|\bnamed\b", re.I)),
 ]
 
@@ -65,13 +68,15 @@ class Question:
 # A leading clause set off by a comma ("According to the Declaration, how ...", "When sending
 # back migrants, what ...", "Besides the United States, which ...") is not what is asked.
 LEADING_CLAUSE = re.compile(
-    r"^\s*(?:according to|in|at|on|under|during|when|while|after|before|since|as of|besides|apart from|other than|if|for)\b(?:(?!\b(?:which|what)\b)[^?])*?,\s*"
+    r"^\s*(?:according to|in|at|on|under|during|when|while|after|before|since|as of|besides|apart from|other than|if|for|"
+    r"along with|together with|alongside|with|like|unlike|as)\b(?:(?!\b(?:which|what)\b)[^?])*?,\s*"
     r"(?=(?:who|whom|whose|what|which|when|where|why|how|by how|in (?:which|what)|on (?:which|what))\b)",
     re.I,
 )
 
 
 def answer_type(text: str) -> str:
+    text = re.sub(r"\b(what|who|where|when)[’']s\b", r"\1 is", text, flags=re.I)  # "What's the name of ...?"
     asked = text[LEADING_CLAUSE.match(text).end() :] if LEADING_CLAUSE.match(text) else text
     for name, pattern in PATTERNS:
         if pattern.search(asked):

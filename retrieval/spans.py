@@ -49,7 +49,7 @@ ORG_WORDS = {
     "Ministry", "Endowment", "Group", "Corps", "Summit", "Declaration", "Mechanism", "Plan", "Strategy", "Campaign",
     "Unit", "Pilot", "Card", "Offices", "Mercosur", "CARICOM", "Times", "Press", "News", "Nacion", "Economist", "Room",
     "Building", "Convention", "Act", "Rule", "Order", "Law", "Agreement", "Accord", "Compact", "Protocol", "Report",
-    "Command", "Ministry",
+    "Command", "Ministry", "Bureau", "Assembly", "Compacts", "Summit",
 }
 PLACE_WORDS = {
     "Argentina", "Bahamas", "Barbados", "Belize", "Bolivia", "Brazil", "Canada", "Chile", "Colombia", "Costa Rica",
@@ -62,6 +62,7 @@ PLACE_WORDS = {
     "São Paulo", "Boa Vista", "San Antonio", "Cartagena", "Darien", "Darién", "Darien Gap", "Darién Gap", "Rio Grande",
     "Roxam Road", "Central America", "South America", "North America", "Latin America", "Caribbean", "Americas",
     "Western Hemisphere", "Mexico City", "Miami", "Coney Island", "Lajas Blancas", "Bajo Chiquito", "Amazon",
+    "Latin America and the Caribbean", "South Florida", "Cité Soleil",
 }
 TITLE_WORDS = {
     "U.S.", "UN", "US", "Then", "Former", "New", "President", "Vice", "Secretary", "Prime", "Minister", "Foreign", "Ambassador",
@@ -113,6 +114,8 @@ def candidate_spans(text: str, start: int, end: int, answer_type: str) -> list[S
     if answer_type in {"person", "organisation", "place"}:
         names = name_spans(text, start, end)
         typed = [s for s in names if s.kind == answer_type]
+        if answer_type == "person" and typed:  # "when Obama convened the Refugee Summit": a surname beside full names
+            typed = sorted(typed + surnames(text, names), key=lambda s: s.start)
         if answer_type == "place":  # known places inside longer capitalised runs ("Bringing the Dominican Republic"),
             # not inside an organisation's name ("Los Angeles Declaration Ministerial")
             organisations = [s for s in names if s.kind == "organisation"]
@@ -125,14 +128,23 @@ def candidate_spans(text: str, start: int, end: int, answer_type: str) -> list[S
         if answer_type == "person":
             # a surname alone ("... have burst,” Chaves-González said."), then a country or an
             # organisation ("Who hosted the third ministerial?" - Guatemala)
-            single = [s for s in names if s.kind == "other" and " " not in text[s.start : s.end] and not text[s.start : s.end].startswith(("“", '"'))]
-            return single or [s for s in names if s.kind in {"organisation", "place"}]
+            return surnames(text, names) or [s for s in names if s.kind in {"organisation", "place"}]
         # a programme, paper or company named without an organisation word ("Walmart",
         # "Redefining Border Security"): any name that is not a person or a place, then titles
         return [s for s in names if s.kind == "other" or (s.kind == "person" and not text[s.start : s.end].istitle())] or [
             s for s in names if s.kind in {"person", "title"}
         ]
     return []
+
+
+def surnames(text: str, names: list[Span]) -> list[Span]:
+    """Single capitalised words that may be a person named by surname ("Obama", "Chaves-González"),
+    not a demonym ("Haitians") or a quotation."""
+    return [
+        s for s in names
+        if s.kind == "other" and " " not in text[s.start : s.end] and not text[s.start : s.end].startswith(("“", '"'))
+        and not re.search(r"(?:ans|ians|ese|ish)$", text[s.start : s.end])
+    ]
 
 
 def is_year(value: str) -> bool:
@@ -150,7 +162,7 @@ def drop_nested(spans: list[Span]) -> list[Span]:
 
 
 ORG_NOUN_AFTER = re.compile(r"\s(?:project|program|programme|initiative|facility|fund|plan|campaign|mechanism|platform|process|pilot|strategy)\b")
-PLACE_NOUN_AFTER = re.compile(r"\s(?:border|region|corridor|borderlands|coast)\b")
+PLACE_NOUN_AFTER = re.compile(r"\s(?:border|region|corridor|borderlands|coast|commune|neighborhood|neighbourhood|district|municipality)\b")
 
 
 def name_spans(text: str, start: int, end: int) -> list[Span]:
@@ -166,7 +178,7 @@ def name_spans(text: str, start: int, end: int) -> list[Span]:
             # a name and the common noun that says what it is: "Ecuador’s Social Safety Net project",
             # "the Panama-Colombia border"
             noun = ORG_NOUN_AFTER.match(text, e, end) if kind in {"person", "other"} else None
-            if noun is None and kind in {"place", "other"}:
+            if noun is None and kind in {"place", "other", "person"}:
                 noun = PLACE_NOUN_AFTER.match(text, e, end)
                 kind = "place" if noun else kind
             elif noun is not None:

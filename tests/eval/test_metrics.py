@@ -45,6 +45,9 @@ def test_span_scoring():
     assert not span_correct("A flashpoint for the entire region was in September 2021, when a group of around 15,000 Haitians moved north", ["15,000"])
     assert span_exact("15,000", ["around 15,000", "15,000"]) and not span_exact("around 15,000", ["15,000"])
     assert not span_correct("", ["15,000"])
+    # a span equal to a long gold answer is right even when a short form (an acronym) is also gold
+    assert span_correct("U.S. International Development Finance Corporation", ["U.S. International Development Finance Corporation", "DFC"])
+    assert not span_correct("the lender known across the region as the DFC in most reports", ["DFC"])
 
 
 def test_evidence_overlap():

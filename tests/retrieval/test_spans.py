@@ -33,6 +33,9 @@ def spans(text, kind):
         ("Over what period did Clemens advise the administration?", "date"),
         ("What was the monthly count of border encounters in August?", "number"),
         ("What was the cumulative U.S. commitment under the framework?", "money"),
+        ("Which State Department bureau teamed up with USAID?", "organisation"),
+        ("Along with the President, who announced the Cities Summit?", "person"),
+        ("What's the name of the pilot that Canada runs?", "organisation"),
         ("Which country was modeling a commitment to every pillar?", "place"),
         ("How much did the economy of Canada expand between 2019 and 2021?", "percent"),
         ("What does the declaration say about refoulement?", "other"),
@@ -166,6 +169,29 @@ def answer_span(question, text):
         # a "from X to Y" range is one answer; a paper's name is not a title
         ("Which two countries does the route run between?", "The 20 nations represent the entire route from Chile to Canada.", "Chile to Canada"),
         ("What publication called it new thinking?", "The Economist reported that the declaration is new thinking.", "Economist"),
+        # the noun naming the answer's kind, not the question's own subject inside a candidate
+        (
+            "What Carnegie Endowment program is Katie Tobin a nonresident scholar in?",
+            "Katie Tobin is a nonresident scholar in the American Statecraft Program at the Carnegie Endowment for International Peace.",
+            "American Statecraft Program",
+        ),
+        # "in X’s Y": the preposition introduces the possessor, the answer is what it possesses
+        (
+            "In which commune of Haiti's capital did USAID hand out food?",
+            "USAID supported the distribution of food to 18,000 people in Port-au-Prince’s Cité Soleil commune.",
+            "Cité Soleil commune",
+        ),
+        # a surname beside full names; "along with X" sets X aside
+        (
+            "Who convened the 2016 refugee gathering at the UN General Assembly?",
+            "It was also true in 2016 when Obama convened the Refugee Summit at the United Nations General Assembly.",
+            "Obama",
+        ),
+        (
+            "Along with the President, who announced the first Cities Summit?",
+            "During the Summit, President Biden and Secretary Blinken announced the first Cities Summit of the Americas.",
+            "Secretary Blinken",
+        ),
         # words someone coined
         ("What nickname did she give the governments?", "She said, \"What I see is an emerging 'Coalition of the Brave' of governments.\"", "Coalition of the Brave"),
     ],
