@@ -95,7 +95,7 @@ def main() -> None:
     print(f"    weights: tuple[float, ...] = {fmt(weights)}")
     print(f"    bias: float = {bias:.4f}")
     print(f"    threshold: float = {threshold:.2f}")
-    print(f"dev: abstain recall {recall:.3f}, false abstain {false:.3f} (the test split is for `citeqa eval` only)")
+    print(f"tuning questions: abstain recall {recall:.3f}, false abstain {false:.3f} (the test split is for `citeqa eval` only)")
 
 
 if __name__ == "__main__":

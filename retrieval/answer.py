@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.lexical import word_terms
 
@@ -271,21 +272,35 @@ def anchor_weights(text: str, start: int, end: int, question: Question, idf: dic
     the question shares, weighted by idf and doubled for the words of the focus phrase ("which
     U.S. border town"); a crude prefix match catches what stemming misses ("coordinates" ~
     "Coordinator")."""
-    asked = set(question.terms)
-    prefixes = {stem_prefix(w) for w in WORD.findall(question.text) if len(w) >= 4}
-    focus_match = FOCUS.search(question.text)
-    focus = {t for w in WORD.findall(focus_match.group(1)) for t in word_terms(w)} if focus_match else set()
-    head = kind_noun(focus_match.group(1)) if focus_match else ()
+    asked, prefixes, focus, head = question_keys(question)
     found = []
+    for w_start, w_end, term, prefix in sentence_words(text, start, end):
+        if term in asked or (prefix and prefix in prefixes):
+            weight = float(idf[term]) if term in idf else 1.0
+            found.append((w_start, w_end, weight * (FOCUS_WEIGHT if term in focus else 1.0), term in focus, term in head))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def question_keys(question: Question) -> tuple[frozenset, frozenset, frozenset, tuple[str, ...]]:
+    """What a question's words are matched by: its terms, 6-letter prefixes, focus-phrase terms
+    and kind noun (computed once per question: every candidate sentence asks again)."""
+    prefixes = frozenset(stem_prefix(w) for w in WORD.findall(question.text) if len(w) >= 4)
+    focus_match = FOCUS.search(question.text)
+    focus = frozenset(t for w in WORD.findall(focus_match.group(1)) for t in word_terms(w)) if focus_match else frozenset()
+    return frozenset(question.terms), prefixes, focus, kind_noun(focus_match.group(1)) if focus_match else ()
+
+
+@lru_cache(maxsize=65536)
+def sentence_words(text: str, start: int, end: int) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, stem, 6-letter prefix or "") of a sentence's words that have a stem. The
+    document text's hash is cached by Python, so the key costs little."""
+    words = []
     for m in WORD.finditer(text, start, end):
         terms = word_terms(m.group())
-        if not terms:
-            continue
-        term = terms[0]
-        if term in asked or (len(m.group()) >= 4 and stem_prefix(m.group()) in prefixes):
-            weight = float(idf[term]) if term in idf else 1.0
-            found.append((m.start(), m.end(), weight * (FOCUS_WEIGHT if term in focus else 1.0), term in focus, term in head))
-    return found
+        if terms:
+            words.append((m.start(), m.end(), terms[0], stem_prefix(m.group()) if len(m.group()) >= 4 else ""))
+    return tuple(words)
 
 
 def kind_noun(phrase: str) -> tuple[str, ...]:
