@@ -24,7 +24,8 @@ from ingest.lexical import bm25_tokens
 from ingest.records import Document, Passage
 from ingest.store import IndexData, read_index
 from retrieval.abstain import AbstainConfig, abstain_features, abstain_probability, states_other_year
-from retrieval.answer import TYPED, Idf, ScoredSentence, binding, bm25_idf, choose_span, coverage
+from retrieval.answer import TYPED, Idf, ScoredSentence, bm25_idf, coverage
+from retrieval.attach import binding, choose_span
 from retrieval.first_stage import MODES, FirstStage, ms_since
 from retrieval.fusion import minmax
 from retrieval.query_encoder import load_query_encoder

@@ -1,6 +1,7 @@
 import pytest
 
-from retrieval.answer import Idf, choose_span, score_sentence
+from retrieval.answer import Idf, score_sentence
+from retrieval.attach import choose_span
 from retrieval.question import analyze
 from retrieval.spans import candidate_spans
 
@@ -201,7 +202,7 @@ def test_answer_span_is_the_one_the_question_asks_for(question, text, expected):
 
 
 def test_binding_prefers_the_sentence_where_the_asked_thing_meets_a_value():
-    from retrieval.answer import binding
+    from retrieval.attach import binding
 
     q = analyze("How many Haitians arrived in Del Rio?")
     idf = Idf({"_": 1.0})
