@@ -22,9 +22,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     retriever = Retriever.load(args.index)
-    warming = retriever.sentences.warm_in_background()  # as the service does after loading
-    if warming is not None:
-        warming.join()
+    retriever.sentences.warm_spans()  # as the service does after loading
     questions = [q.question for q in load_questions()]
     for question in questions[:20]:
         retriever.ask(question)

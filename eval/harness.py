@@ -115,9 +115,7 @@ def run_eval(retriever: Retriever, questions: list[Question], *, k: int = RANKED
     runnable = [q for q in questions if all(d in present for d in q.doc_ids)]
     skipped = [q for q in questions if q not in runnable]
     retriever.ask("warm up the encoder", k=1)
-    warming = retriever.sentences.warm_in_background()  # as the service does after loading
-    if warming is not None:
-        warming.join()
+    retriever.sentences.warm_spans()  # as the service does after loading
     return [score_question(retriever, q, k) for q in runnable], skipped
 
 

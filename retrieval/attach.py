@@ -116,7 +116,7 @@ def binding(text: str, sentence: ScoredSentence, question: Question, idf: dict[s
     Haitians arrived" binds, "Haitians ... arrived in 2021 ... 15,000 people" hardly. Only those
     words: with all of the question's words, a short sentence that dates the Declaration beat a
     long one that dates the meeting asked about."""
-    if not sentence.spans or not FOCUS.search(question.text):
+    if not sentence.spans or not question_keys(question)[2]:  # no focus words, nothing can bind
         return 0.0
     ties = attachment(text, sentence, candidates_for(text, sentence, question), question, idf, focus_only=True)
     total = sum(idf[t] for t in set(question.terms)) or 1.0
@@ -176,6 +176,7 @@ def set_aside(question: str) -> set[str]:
     return {w.casefold() for w in WORD.findall(m.group(1)) if w[:1].isupper()} if m else set()
 
 
+@lru_cache(maxsize=4096)
 def question_verb(question: str) -> tuple[str, ...]:
     """The stemmed verb of "Who <verb> ...?" ("Who hosted the fourth ministerial?" -> "host"), or ()."""
     m = re.search(rf"(?:^|[,;:]\s*)who\s+(?!{AUXILIARY}\b)(\w+)", question.strip(), re.I)

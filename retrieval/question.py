@@ -77,7 +77,8 @@ LEADING_CLAUSE = re.compile(
 
 def answer_type(text: str) -> str:
     text = re.sub(r"\b(what|who|where|when)[’']s\b", r"\1 is", text, flags=re.I)  # "What's the name of ...?"
-    asked = text[LEADING_CLAUSE.match(text).end() :] if LEADING_CLAUSE.match(text) else text
+    leading = LEADING_CLAUSE.match(text)
+    asked = text[leading.end() :] if leading else text
     for name, pattern in PATTERNS:
         if pattern.search(asked):
             return name

@@ -51,17 +51,18 @@ class SentenceStore:
             cached = self._spans[key] = tuple(candidate_spans(self.documents[doc_id].text, span[0], span[1], answer_type))
         return cached
 
-    def warm_in_background(self) -> threading.Thread | None:
-        """Run the span patterns over every sentence for every answer type in a daemon thread,
-        so that a question's first look at a sentence costs a dict lookup (cold asks take
-        ~10 ms longer on the bundled corpus). Small indexes only."""
-        if len(self.passages) > SPANS_WARM_LIMIT:
-            return None
-        thread = threading.Thread(target=self._warm_spans, name="citeqa-warm-spans", daemon=True)
+    def warm_in_background(self) -> threading.Thread:
+        """`warm_spans` in a daemon thread: what the service does after loading."""
+        thread = threading.Thread(target=self.warm_spans, name="citeqa-warm-spans", daemon=True)
         thread.start()
         return thread
 
-    def _warm_spans(self) -> None:
+    def warm_spans(self) -> None:
+        """Run the span patterns over every sentence for every answer type, so that a question's
+        first look at a sentence costs a dict lookup (cold asks take ~10 ms longer on the
+        bundled corpus). Small indexes only."""
+        if len(self.passages) > SPANS_WARM_LIMIT:
+            return
         for answer_type in sorted(SPANNED):
             for index, passage in enumerate(self.passages):
                 for span in self.sentences(index).spans:
