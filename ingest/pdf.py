@@ -3,19 +3,19 @@
 Broken PDFs fail in many ways, and not only with pypdf's own exceptions: the
 sample set has AttributeError at open, AssertionError when pages are counted,
 DependencyError for AES without `cryptography`, and files that parse forever.
-Extraction therefore runs in a child process with a time limit, and every
-failure becomes a one-line reason.
+Extraction therefore runs in an isolated child process with a time limit
+(`ingest/isolate.py`), and every failure becomes a one-line reason.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
 from citeqa.errors import SourceSkipped
+from ingest.isolate import ChildCrashed, ChildFailed, ChildTimedOut, run_isolated
 
 __all__ = ["extract_pdf_pages", "looks_like_garbage", "strip_repeated_lines"]
 
@@ -24,20 +24,14 @@ DEFAULT_TIMEOUT = 60.0
 
 def extract_pdf_pages(path: Path, *, password: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> tuple[list[str], str]:
     """(page texts, title from the PDF's metadata), or SourceSkipped with the reason."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=extract_in_child, args=(str(path), password, sender), daemon=True)
-    worker.start()
-    sender.close()
-    if not receiver.poll(timeout):
-        worker.kill()
-        worker.join()
-        raise SourceSkipped(f"PDF extraction took longer than {timeout:g} s")
     try:
-        outcome = receiver.recv()
-    except EOFError:
-        outcome = ("error", "PDF reader crashed")
-    worker.join()
+        outcome = run_isolated(read_pdf_or_reason, str(path), password, timeout=timeout)
+    except ChildTimedOut:
+        raise SourceSkipped(f"PDF extraction took longer than {timeout:g} s") from None
+    except ChildCrashed:
+        raise SourceSkipped("PDF reader crashed") from None
+    except ChildFailed as exc:
+        raise SourceSkipped(f"unreadable PDF ({exc})") from None
     if outcome[0] == "error":
         raise SourceSkipped(outcome[1])
     pages, title = outcome[1], outcome[2]
@@ -45,16 +39,12 @@ def extract_pdf_pages(path: Path, *, password: str | None = None, timeout: float
     return strip_repeated_lines(pages), title
 
 
-def extract_in_child(path: str, password: str | None, sender) -> None:  # pragma: no cover - runs in a child
+def read_pdf_or_reason(path: str, password: str | None) -> tuple:  # pragma: no cover - runs in a child
+    """("ok", pages, title), or ("error", reason) for a file that says why it cannot be read."""
     try:
-        sender.send(("ok",) + read_pdf(path, password))
+        return ("ok",) + read_pdf(path, password)
     except SourceSkipped as exc:
-        sender.send(("error", str(exc)))
-    except BaseException as exc:  # noqa: BLE001 - any failure of a broken file is a reason, not a crash
-        detail = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
-        sender.send(("error", f"unreadable PDF ({type(exc).__name__}{': ' + detail if detail else ''})"))
-    finally:
-        sender.close()
+        return ("error", str(exc))
 
 
 def read_pdf(path: str, password: str | None) -> tuple[list[str], str]:
