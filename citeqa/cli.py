@@ -28,6 +28,19 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+class Terminated(Exception):
+    """SIGTERM, raised in the main thread so that cleanup runs as for Ctrl-C."""
+
+
+def raise_on_sigterm() -> None:
+    import signal
+
+    def handler(signum, frame):
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def parse_passwords(items: list[str]) -> dict[str, str]:
     passwords = {}
     for item in items:
@@ -57,6 +70,7 @@ def ingest(
     model_name = model or settings.model
     if (ann or settings.ann) not in {"auto", "flat", "hnsw"}:
         fail("--ann must be auto, flat or hnsw", 2)
+    raise_on_sigterm()
     try:
         report = run_ingest(
             sources,
@@ -70,6 +84,10 @@ def ingest(
         )
     except CiteqaError as exc:
         fail(str(exc))
+    except KeyboardInterrupt:
+        fail(f"interrupted; {index_dir} is unchanged", 130)
+    except Terminated:
+        fail(f"terminated; {index_dir} is unchanged", 143)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
     else:
@@ -88,6 +106,29 @@ def print_ingest_report(report) -> None:
         typer.echo(f"skipped {entry['path']}: {entry['reason']}")
 
 
+
+
+def check_index(index_dir: Path, *, rebuild: bool) -> None:
+    """Refuse to serve a missing or corrupt index; with `rebuild`, rebuild a corrupt one first."""
+    from citeqa.errors import IndexCorrupt
+    from ingest.store import read_index
+
+    try:
+        read_index(index_dir)
+        return
+    except IndexCorrupt as exc:
+        if not rebuild:
+            fail(f"{exc} (or start with --rebuild-if-corrupt)")
+        typer.secho(f"corrupt index: {exc}; rebuilding it from its recorded sources", err=True, fg=typer.colors.YELLOW)
+    except CiteqaError as exc:
+        fail(str(exc))
+    from ingest.build import rebuild as rebuild_index
+    from ingest.embed import load_encoder
+
+    try:
+        print_ingest_report(rebuild_index(index_dir, encoder_factory=load_encoder, pdf_timeout=Settings().pdf_timeout))
+    except CiteqaError as exc:
+        fail(f"rebuild failed: {exc}")
 
 
 def default_sources() -> list[Path]:
@@ -277,18 +318,16 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     index: IndexOption = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    rebuild_if_corrupt: Annotated[
+        bool, typer.Option("--rebuild-if-corrupt", help="Rebuild a corrupt index from the sources its manifest records, instead of refusing to start.")
+    ] = False,
 ) -> None:
     """Serve the web page and the JSON API."""
     import os
 
     import uvicorn
 
-    from ingest.store import read_index
-
     if index is not None:
         os.environ["CITEQA_INDEX_DIR"] = str(index)
-    try:
-        read_index(index or Settings().index_dir)  # refuse to start on a missing or corrupt index
-    except CiteqaError as exc:
-        fail(str(exc))
+    check_index(index or Settings().index_dir, rebuild=rebuild_if_corrupt)
     uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")

@@ -21,9 +21,9 @@ from ingest.lexical import bm25_tokens
 from ingest.loaders import load_document
 from ingest.records import Document, Passage
 from ingest.sources import discover
-from ingest.store import read_index, write_index
+from ingest.store import read_index, recorded_build_settings, write_index
 
-__all__ = ["IngestReport", "ingest", "embedding_text"]
+__all__ = ["IngestReport", "ingest", "rebuild", "embedding_text"]
 
 EMBED_BATCH = 32
 
@@ -80,7 +80,9 @@ def ingest(
         passages, report.duplicates_collapsed = collapse_duplicates(passages)
         embeddings = embed_passages(passages, model, encoder_factory, index_dir, report, progress)
         bm25 = build_bm25([p.text for p in passages])
-        write_index(index_dir, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, model=model, ann=ann)
+        # the sources are recorded so that a corrupt index can be rebuilt from them (`rebuild`)
+        sources = [str(Path(p).resolve()) for p in paths]
+        write_index(index_dir, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, model=model, ann=ann, extra={"sources": sources})
     per_doc = {d.doc_id: 0 for d in documents}
     for passage in passages:
         per_doc[passage.doc_id] += 1
@@ -89,6 +91,20 @@ def ingest(
     report.documents, report.passages = len(documents), len(passages)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def rebuild(index_dir: Path, *, encoder_factory: Callable[[str], Encoder], pdf_timeout: float = 60.0) -> IngestReport:
+    """Ingest again the sources a (corrupt) index was built from, with the same model
+    and dense index kind; the new build replaces it atomically like any ingest.
+    Passwords of encrypted PDFs are never recorded: such files are skipped."""
+    recorded = recorded_build_settings(index_dir)
+    paths = [Path(p) for p in recorded["sources"]]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise CorpusError(f"cannot rebuild {index_dir}: its sources are gone ({', '.join(missing)})")
+    model = recorded["model"]
+    ann = recorded.get("ann") if recorded.get("ann") in {"flat", "hnsw"} else "auto"
+    return ingest(paths, index_dir, model=model, encoder_factory=lambda: encoder_factory(model), ann=ann, pdf_timeout=pdf_timeout)
 
 
 @contextmanager

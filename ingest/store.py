@@ -31,7 +31,7 @@ import numpy as np
 from citeqa.errors import IndexCorrupt, IndexNotFound
 from ingest.records import Document, Metadata, Passage
 
-__all__ = ["IndexData", "write_index", "read_index", "read_manifest", "current_build", "FORMAT_VERSION"]
+__all__ = ["IndexData", "write_index", "read_index", "read_manifest", "recorded_build_settings", "current_build", "FORMAT_VERSION"]
 
 FORMAT_VERSION = 1
 CURRENT = "current"
@@ -66,6 +66,22 @@ def read_manifest(index_dir: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexCorrupt(f"{path}: unreadable manifest ({exc})") from exc
+
+
+def recorded_build_settings(index_dir: Path) -> dict:
+    """The manifest of the newest build that records its sources (the current
+    one first), read without verifying the other files: enough to rebuild."""
+    candidates = [index_dir / CURRENT] if (index_dir / CURRENT).exists() else []
+    if (index_dir / BUILDS).is_dir():
+        candidates += sorted((p for p in (index_dir / BUILDS).iterdir() if not p.name.startswith(".")), reverse=True)
+    for build in candidates:
+        try:
+            manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(manifest, dict) and manifest.get("sources") and manifest.get("model"):
+            return manifest
+    raise IndexNotFound(f"no build in {index_dir} records its sources: rebuild it with `citeqa ingest SOURCES --index {index_dir}`")
 
 
 def sha256_of(path: Path) -> str:
@@ -122,6 +138,18 @@ def write_index(
     build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.time_ns() % 10**6:06d}"
     staging = builds / f".tmp-{build_id}"
     staging.mkdir()
+    try:
+        final = write_build(staging, builds / build_id, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, model=model, ann=ann, extra=extra)
+    except BaseException:  # Ctrl-C or SIGTERM too: leave no staging folder behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    switch_current(index_dir, final)
+    prune_builds(index_dir, keep={final.name})
+    return final
+
+
+def write_build(staging: Path, final: Path, *, documents, passages, embeddings, bm25, model: str, ann: str, extra: dict | None) -> Path:
+    """Fill `staging` with every file and the manifest, then rename it to `final`."""
     faiss_index, ann_kind = build_faiss_index(embeddings, ann)
     write_build_files(staging, documents, passages, embeddings, faiss_index, bm25)
     files = {p.relative_to(staging).as_posix(): sha256_of(p) for p in sorted(staging.rglob("*")) if p.is_file()}
@@ -140,10 +168,7 @@ def write_index(
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     fsync_tree(staging)
-    final = builds / build_id
     os.rename(staging, final)
-    switch_current(index_dir, final)
-    prune_builds(index_dir, keep={final.name})
     return final
 
 

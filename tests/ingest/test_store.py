@@ -120,3 +120,54 @@ def test_cli_ingest_nothing_usable_exits_non_zero(tmp_path):
     (tmp_path / "bad.txt").write_text("")
     result = CliRunner().invoke(app, ["ingest", str(tmp_path), "--index", str(tmp_path / "index")])
     assert result.exit_code == 1 and "nothing usable" in result.output
+
+
+def corrupt_embeddings(index_dir):
+    path = read_index(index_dir).path / "embeddings.npy"
+    path.write_bytes(path.read_bytes()[:-100])
+    return path
+
+
+def test_a_corrupt_index_is_rebuilt_from_its_recorded_sources(tmp_path):
+    from ingest.build import rebuild
+
+    report, _ = build([small_corpus(tmp_path / "src")], tmp_path / "index")
+    assert read_index(tmp_path / "index").manifest["sources"] == [str((tmp_path / "src").resolve())]
+    corrupt_embeddings(tmp_path / "index")
+    with pytest.raises(IndexCorrupt):
+        read_index(tmp_path / "index")
+    rebuilt = rebuild(tmp_path / "index", encoder_factory=lambda model: FakeEncoder())
+    assert rebuilt.embedded == report.passages  # nothing of the corrupt build is reused
+    data = read_index(tmp_path / "index")
+    assert data.manifest["model"] == "fake" and len(data.passages) == report.passages
+
+
+def test_serve_refuses_a_corrupt_index_unless_asked_to_rebuild_it(tmp_path, monkeypatch, capsys):
+    import typer
+
+    import ingest.embed
+    from citeqa.cli import check_index
+
+    build([small_corpus(tmp_path / "src")], tmp_path / "index")
+    bad = corrupt_embeddings(tmp_path / "index")
+    with pytest.raises(typer.Exit) as refused:
+        check_index(tmp_path / "index", rebuild=False)
+    assert refused.value.exit_code == 1
+    assert "embeddings.npy" in capsys.readouterr().err
+    monkeypatch.setattr(ingest.embed, "load_encoder", lambda model: FakeEncoder())
+    check_index(tmp_path / "index", rebuild=True)
+    assert read_index(tmp_path / "index").path != bad.parent
+
+
+def test_rebuild_needs_recorded_sources_that_still_exist(tmp_path):
+    import shutil
+
+    from ingest.build import rebuild
+
+    build([small_corpus(tmp_path / "src")], tmp_path / "index")
+    corrupt_embeddings(tmp_path / "index")
+    shutil.rmtree(tmp_path / "src")
+    with pytest.raises(CorpusError, match="sources are gone"):
+        rebuild(tmp_path / "index", encoder_factory=lambda model: FakeEncoder())
+    with pytest.raises(IndexNotFound):
+        rebuild(tmp_path / "empty", encoder_factory=lambda model: FakeEncoder())
