@@ -146,6 +146,7 @@ def eval_command(
     update_baseline: Annotated[Optional[Path], typer.Option(help="Write this run's headline metrics as the new baseline.")] = None,
     tolerance: Annotated[float, typer.Option(help="Allowed drop per gated metric when writing a baseline.")] = 0.03,
     beir: Annotated[Optional[Path], typer.Option(help="Run a BEIR-layout dataset instead (e.g. ../shared/benchmarks/scifact).")] = None,
+    questions: Annotated[Optional[Path], typer.Option(help="Score this question file (the eval set's JSONL format) instead of eval/questions.jsonl; use --split all.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Score the eval set (or a BEIR dataset) through the retrieval API; gate on a baseline."""
@@ -156,7 +157,7 @@ def eval_command(
 
             run_beir(beir, cache_dir=settings.index_dir.parent / "beir", model=settings.model, as_json=as_json, echo=typer.echo)
             return
-        summary, failures = run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_json, settings)
+        summary, failures = run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_json, settings, questions)
     except CiteqaError as exc:
         fail(str(exc))
     if failures:
@@ -165,10 +166,10 @@ def eval_command(
         raise typer.Exit(1)
 
 
-def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_json, settings):
+def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_json, settings, questions_path=None):
     import time as clock
 
-    from eval.dataset import load_questions
+    from eval.dataset import QUESTIONS_PATH, load_questions
     from eval.harness import headline, metric_counts, per_category, run_eval
     from eval.report import baseline_record, compare_to_baseline, write_reports
     from ingest.build import ingest as run_ingest
@@ -181,7 +182,7 @@ def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_jso
         index = settings.index_dir.parent / "eval-index"
         run_ingest(default_sources(), index, model=settings.model, encoder_factory=lambda: load_encoder(settings.model))
     retriever = Retriever.load(index, model=settings.model)
-    outcomes, skipped = run_eval(retriever, load_questions(split=split))
+    outcomes, skipped = run_eval(retriever, load_questions(questions_path or QUESTIONS_PATH, split=split))
     summary, categories = headline(outcomes), per_category(outcomes)
     meta = {
         "split": split, "questions": len(outcomes), "skipped": len(skipped),
