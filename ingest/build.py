@@ -19,9 +19,10 @@ from ingest.dedup import collapse_duplicates
 from ingest.embed import Encoder
 from ingest.lexical import bm25_tokens
 from ingest.loaders import load_document
+from ingest.parse import parse_passages, parser_version
 from ingest.records import Document, Passage
 from ingest.sources import discover
-from ingest.store import read_index, recorded_build_settings, write_index
+from ingest.store import IndexData, read_index, recorded_build_settings, write_index
 
 __all__ = ["IngestReport", "ingest", "rebuild", "embedding_text"]
 
@@ -37,6 +38,8 @@ class IngestReport:
     seconds: float = 0.0
     embedded: int = 0
     reused_embeddings: int = 0
+    parsed: int = 0
+    reused_parses: int = 0
     duplicates_collapsed: int = 0
     index: str = ""
 
@@ -66,6 +69,7 @@ def ingest(
     pdf_timeout: float = 60.0,
     max_words: int = MAX_WORDS,
     progress: bool = False,
+    parse: bool = True,
 ) -> IngestReport:
     """Build the index of `paths` into `index_dir`; the encoder loads only if something needs embedding."""
     started = time.perf_counter()
@@ -78,11 +82,14 @@ def ingest(
         for document in documents:
             passages.extend(chunk_document(document, max_words=max_words))
         passages, report.duplicates_collapsed = collapse_duplicates(passages)
-        embeddings = embed_passages(passages, model, encoder_factory, index_dir, report, progress)
+        previous = read_previous(index_dir)
+        embeddings = embed_passages(passages, model, encoder_factory, previous, report, progress)
+        parses = parse_sentences(documents, passages, previous, report, progress) if parse else []
         bm25 = build_bm25([p.text for p in passages])
         # the sources are recorded so that a corrupt index can be rebuilt from them (`rebuild`)
         sources = [str(Path(p).resolve()) for p in paths]
-        write_index(index_dir, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, model=model, ann=ann, extra={"sources": sources})
+        extra = {"sources": sources, "parser": parser_version() if parse else ""}
+        write_index(index_dir, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, parses=parses, model=model, ann=ann, extra=extra)
     per_doc = {d.doc_id: 0 for d in documents}
     for passage in passages:
         per_doc[passage.doc_id] += 1
@@ -140,20 +147,24 @@ def load_documents(paths, passwords, pdf_timeout, report: IngestReport, progress
     return sorted(documents, key=lambda d: d.doc_id)
 
 
-def previous_embeddings(index_dir: Path, model: str) -> dict[str, np.ndarray]:
-    """Vectors of the current build by embedding key, so unchanged text is not re-embedded."""
+def read_previous(index_dir: Path) -> IndexData | None:
+    """The current build, if it is sound: what a re-ingest may reuse."""
     try:
-        previous = read_index(index_dir, verify=True)
+        return read_index(index_dir, verify=True)
     except CiteqaError:
-        return {}
-    if previous.manifest.get("model") != model:
+        return None
+
+
+def previous_embeddings(previous: IndexData | None, model: str) -> dict[str, np.ndarray]:
+    """Vectors of the current build by embedding key, so unchanged text is not re-embedded."""
+    if previous is None or previous.manifest.get("model") != model:
         return {}
     keys = [embedding_key(model, embedding_text(p)) for p in previous.passages]
     return dict(zip(keys, previous.embeddings))
 
 
-def embed_passages(passages, model, encoder_factory, index_dir, report: IngestReport, progress: bool) -> np.ndarray:
-    known = previous_embeddings(index_dir, model)
+def embed_passages(passages, model, encoder_factory, previous: IndexData | None, report: IngestReport, progress: bool) -> np.ndarray:
+    known = previous_embeddings(previous, model)
     texts = [embedding_text(p) for p in passages]
     keys = [embedding_key(model, t) for t in texts]
     missing = [i for i, key in enumerate(keys) if key not in known]
@@ -172,6 +183,16 @@ def embed_passages(passages, model, encoder_factory, index_dir, report: IngestRe
     if not passages:
         return np.zeros((0, 1), dtype=np.float32)
     return np.stack([known.get(k, vectors.get(k)) for k in keys]).astype(np.float32)
+
+
+def parse_sentences(documents: list[Document], passages: list[Passage], previous: IndexData | None, report: IngestReport, progress: bool) -> list[dict]:
+    """Parse records of every passage sentence, reusing the current build's by text."""
+    known = {record["key"]: record for record in previous.parse_records} if previous is not None else {}
+    bar = tqdm(desc="parsing", unit="sentence", disable=not progress)
+    records, report.parsed = parse_passages({d.doc_id: d for d in documents}, passages, known=known, progress=bar.update)
+    bar.close()
+    report.reused_parses = len(records) - report.parsed
+    return records
 
 
 def build_bm25(texts: list[str]):

@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +50,7 @@ class IndexData:
     faiss_index: object
     bm25: object
     path: Path
+    parse_records: list[dict] = field(default_factory=list)  # one per sentence (ingest/parse.py); empty if not parsed
 
 
 def current_build(index_dir: Path) -> Path:
@@ -129,6 +130,7 @@ def write_index(
     bm25,
     model: str,
     ann: str = "auto",
+    parses: list[dict] | None = None,
     extra: dict | None = None,
 ) -> Path:
     """Write a complete build next to the current one and switch `current` to it."""
@@ -139,7 +141,10 @@ def write_index(
     staging = builds / f".tmp-{build_id}"
     staging.mkdir()
     try:
-        final = write_build(staging, builds / build_id, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, model=model, ann=ann, extra=extra)
+        final = write_build(
+            staging, builds / build_id, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, parses=parses or [],
+            model=model, ann=ann, extra=extra,
+        )
     except BaseException:  # Ctrl-C or SIGTERM too: leave no staging folder behind
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -148,10 +153,11 @@ def write_index(
     return final
 
 
-def write_build(staging: Path, final: Path, *, documents, passages, embeddings, bm25, model: str, ann: str, extra: dict | None) -> Path:
+def write_build(staging: Path, final: Path, *, documents, passages, embeddings, bm25, parses, model: str, ann: str, extra: dict | None) -> Path:
     """Fill `staging` with every file and the manifest, then rename it to `final`."""
     faiss_index, ann_kind = build_faiss_index(embeddings, ann)
     write_build_files(staging, documents, passages, embeddings, faiss_index, bm25)
+    write_jsonl(staging / "parses.jsonl", parses)
     files = {p.relative_to(staging).as_posix(): sha256_of(p) for p in sorted(staging.rglob("*")) if p.is_file()}
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -246,10 +252,11 @@ def read_index(index_dir: Path, *, verify: bool = True) -> IndexData:
         embeddings = np.load(build / "embeddings.npy", allow_pickle=False)
         faiss_index = faiss.read_index(str(build / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
+        parse_records = read_jsonl(build / "parses.jsonl") if (build / "parses.jsonl").is_file() else []
     except Exception as exc:  # noqa: BLE001 - any parse failure of an index file is corruption
         raise IndexCorrupt(f"{build}: cannot load index files ({type(exc).__name__}: {exc})") from exc
     check_consistency(build, manifest, passages, embeddings, faiss_index)
-    return IndexData(manifest, documents, passages, embeddings, faiss_index, bm25, build)
+    return IndexData(manifest, documents, passages, embeddings, faiss_index, bm25, build, parse_records)
 
 
 def verify_files(build: Path, manifest: dict) -> None:

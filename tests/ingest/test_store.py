@@ -171,3 +171,22 @@ def test_rebuild_needs_recorded_sources_that_still_exist(tmp_path):
         rebuild(tmp_path / "index", encoder_factory=lambda model: FakeEncoder())
     with pytest.raises(IndexNotFound):
         rebuild(tmp_path / "empty", encoder_factory=lambda model: FakeEncoder())
+
+
+def test_sentences_are_parsed_at_ingest_checksummed_and_reused(tmp_path):
+    from ingest.parse import SentenceParse
+
+    src = small_corpus(tmp_path / "src")
+    first, _ = build([src], tmp_path / "index")
+    data = read_index(tmp_path / "index")
+    assert first.parsed + first.reused_parses == len(data.parse_records) > 0
+    assert "parses.jsonl" in data.manifest["files"] and data.manifest["parser"].startswith("en_core_web_sm")
+    record = next(r for r in data.parse_records if r["n"])
+    parse = SentenceParse.from_record(record)
+    sentence = data.documents[record["doc_id"]].text[record["start"] : record["end"]]
+    for start, end, label in parse.entities:  # offsets are relative to the sentence
+        assert sentence[start:end].strip() and label.isupper()
+    for token in parse.tokens:
+        assert 0 <= token.head < len(parse.tokens) and sentence[token.start : token.end]
+    again, _ = build([src], tmp_path / "index")
+    assert again.parsed == 0 and again.reused_parses == len(data.parse_records)
