@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from api.schemas import AnswerOut, AskOut, DocumentOut, DocumentSummary, HighlightOut, PassageOut, QuoteMatchOut
 from ingest.records import Document
-from retrieval import Answer, Hit, Result, Retriever
+from answers import Answer, Answerer, Result
+from retrieval import Hit
 from retrieval.quotes import QuoteMatch
 
 
-def passage_out(retriever: Retriever, hit: Hit) -> PassageOut:
+def passage_out(qa: Answerer, hit: Hit) -> PassageOut:
     p = hit.passage
-    meta = retriever.document(p.doc_id).metadata
+    meta = qa.document(p.doc_id).metadata
     return PassageOut(
         passage_id=p.passage_id, doc_id=p.doc_id, title=meta.title, publisher=meta.publisher, date=meta.date, url=meta.url,
         page=p.page, section=p.section, start=p.start, end=p.end, text=p.text, score=hit.score,
@@ -18,8 +19,8 @@ def passage_out(retriever: Retriever, hit: Hit) -> PassageOut:
     )
 
 
-def answer_out(retriever: Retriever, answer: Answer) -> AnswerOut:
-    meta = retriever.document(answer.doc_id).metadata
+def answer_out(qa: Answerer, answer: Answer) -> AnswerOut:
+    meta = qa.document(answer.doc_id).metadata
     return AnswerOut(
         text=answer.text, sentence=answer.sentence, doc_id=answer.doc_id, passage_id=answer.passage_id,
         start=answer.start, end=answer.end, sentence_start=answer.sentence_start, sentence_end=answer.sentence_end,
@@ -27,13 +28,13 @@ def answer_out(retriever: Retriever, answer: Answer) -> AnswerOut:
     )
 
 
-def ask_out(retriever: Retriever, result: Result, took_ms: float) -> AskOut:
+def ask_out(qa: Answerer, result: Result, took_ms: float) -> AskOut:
     return AskOut(
         question=result.question, answerable=result.answerable,
-        answer=answer_out(retriever, result.answer) if result.answer else None,
-        alternatives=[answer_out(retriever, a) for a in result.alternatives],
-        passages=[passage_out(retriever, h) for h in result.passages],
-        related=[passage_out(retriever, h) for h in result.related],
+        answer=answer_out(qa, result.answer) if result.answer else None,
+        alternatives=[answer_out(qa, a) for a in result.alternatives],
+        passages=[passage_out(qa, h) for h in result.passages],
+        related=[passage_out(qa, h) for h in result.related],
         took_ms=round(took_ms, 2), timings_ms=result.timings_ms,
     )
 
@@ -50,8 +51,8 @@ def document_out(document: Document) -> DocumentOut:
     return DocumentOut(**document_summary(document).model_dump(), text=document.text)
 
 
-def quote_match_out(retriever: Retriever, match: QuoteMatch) -> QuoteMatchOut:
-    document = retriever.document(match.doc_id)
+def quote_match_out(qa: Answerer, match: QuoteMatch) -> QuoteMatchOut:
+    document = qa.document(match.doc_id)
     m = document.metadata
     return QuoteMatchOut(
         exact=match.exact, similarity=match.similarity, doc_id=match.doc_id, start=match.start, end=match.end, text=match.text,

@@ -1,4 +1,4 @@
-"""Shared dependencies: the loaded retriever, from the app's state."""
+"""Shared dependencies: the loaded qa, from the app's state."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from retrieval import Retriever
+from answers import Answerer
 
 
-def get_retriever(request: Request) -> Retriever:
-    retriever = getattr(request.app.state, "retriever", None)
-    if retriever is None:
+def get_answerer(request: Request) -> Answerer:
+    qa = getattr(request.app.state, "qa", None)
+    if qa is None:
         reason = getattr(request.app.state, "load_error", "the index is not loaded")
         raise HTTPException(status_code=503, detail=f"not ready: {reason}")
-    return retriever
+    return qa
 
 
-RetrieverDep = Annotated[Retriever, Depends(get_retriever)]
+AnswererDep = Annotated[Answerer, Depends(get_answerer)]

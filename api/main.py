@@ -21,7 +21,7 @@ from citeqa.errors import CiteqaError
 from citeqa.settings import Settings
 from api.reload import IndexWatcher
 from ingest.embed import Encoder
-from retrieval import Retriever
+from answers import Answerer
 
 __all__ = ["create_app", "MAX_BODY_BYTES"]
 
@@ -30,22 +30,22 @@ MAX_BODY_BYTES = 64 * 1024
 log = logging.getLogger("citeqa.api")
 
 
-def create_app(settings: Settings | None = None, *, retriever: Retriever | None = None, encoder: Encoder | None = None) -> FastAPI:
-    """The app; loads the index at start-up unless a retriever is handed in (tests).
+def create_app(settings: Settings | None = None, *, qa: Answerer | None = None, encoder: Encoder | None = None) -> FastAPI:
+    """The app; loads the index at start-up unless a qa is handed in (tests).
     With an index folder it also reloads the index when a re-ingest switches it."""
     settings = settings or Settings()
 
-    def load() -> Retriever:
-        loaded = Retriever.load(settings.index_dir, model=None if encoder else settings.model, encoder=encoder)
-        loaded.sentences.warm_in_background()
+    def load() -> Answerer:
+        loaded = Answerer.load(settings.index_dir, model=None if encoder else settings.model, encoder=encoder)
+        loaded.warm()
         return loaded
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if retriever is not None:
-            app.state.retriever = retriever
-        elif app.state.retriever is None:
-            load_retriever(app, load)
+        if qa is not None:
+            app.state.qa = qa
+        elif app.state.qa is None:
+            load_answerer(app, load)
             app.state.watcher = IndexWatcher(settings.index_dir, load, interval=settings.reload_interval)
         yield
 
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, retriever: Retriever | None 
         description="Answers about the Los Angeles Declaration on Migration and Protection, quoted verbatim with exact citations.",
         lifespan=lifespan,
     )
-    app.state.retriever = retriever
+    app.state.qa = qa
     app.state.settings = settings
     app.state.watcher = None
 
@@ -77,11 +77,11 @@ def create_app(settings: Settings | None = None, *, retriever: Retriever | None 
     return app
 
 
-def load_retriever(app: FastAPI, load) -> None:
+def load_answerer(app: FastAPI, load) -> None:
     try:
-        app.state.retriever = load()
+        app.state.qa = load()
     except CiteqaError as exc:
-        app.state.retriever = None
+        app.state.qa = None
         app.state.load_error = str(exc)
         log.error("index not loaded: %s", exc)
 

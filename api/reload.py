@@ -3,7 +3,7 @@
 Ingest switches the index folder's `current` symlink atomically. Requests check
 (at most once per interval) whether it now points elsewhere; if so, one thread
 loads the new build and swaps it in with a single assignment. Requests in
-flight keep the retriever they started with: everything it needs is in memory.
+flight keep the qa they started with: everything it needs is in memory.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from citeqa.errors import CiteqaError
-from retrieval import Retriever
+from answers import Answerer
 
 __all__ = ["IndexWatcher"]
 
@@ -24,7 +24,7 @@ log = logging.getLogger("citeqa.api")
 
 
 class IndexWatcher:
-    def __init__(self, index_dir: Path, load: Callable[[], Retriever], *, interval: float) -> None:
+    def __init__(self, index_dir: Path, load: Callable[[], Answerer], *, interval: float) -> None:
         self.index_dir = index_dir
         self.load = load
         self.interval = interval
@@ -51,12 +51,12 @@ class IndexWatcher:
 
     def reload(self, state, target: str) -> None:
         try:
-            retriever = self.load()
+            qa = self.load()
         except CiteqaError as exc:
             self.last_error = str(exc)
             log.error("reload of %s failed, still serving the previous index: %s", self.index_dir, exc)
         else:
-            state.retriever = retriever
+            state.qa = qa
             self.loaded_target = target
             log.info("reloaded index %s -> %s", self.index_dir, target)
         finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from eval.dataset import load_questions
 from eval.metrics import percentile
-from retrieval import Retriever
+from answers import Answerer
 
 
 def main() -> None:
@@ -21,23 +21,23 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=Path(".citeqa/eval-index"))
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    retriever = Retriever.load(args.index)
-    retriever.sentences.warm_spans()  # as the service does after loading
+    qa = Answerer.load(args.index)
+    qa.warm()  # as the service does after loading
     questions = [q.question for q in load_questions()]
     for question in questions[:20]:
-        retriever.ask(question)
+        qa.ask(question)
     totals, stages = [], defaultdict(list)
     for _ in range(args.rounds):
         for question in questions:
             started = time.perf_counter()
-            result = retriever.ask(question)
+            result = qa.ask(question)
             totals.append((time.perf_counter() - started) * 1000)
             for stage, ms in result.timings_ms.items():
                 stages[stage].append(ms)
-    print(f"ask on {args.index}: {len(retriever.passages)} passages, {len(totals)} calls ({len(questions)} questions x {args.rounds})")
+    print(f"ask on {args.index}: {len(qa.passages)} passages, {len(totals)} calls ({len(questions)} questions x {args.rounds})")
     print(f"  median {statistics.median(totals):.2f} ms   p95 {percentile(totals, 95):.2f} ms   max {max(totals):.2f} ms")
     print("  stage      median ms   p95 ms")
-    for stage in ("encode", "bm25", "dense", "fusion", "rerank", "answer", "total"):
+    for stage in ("analyze", "encode", "bm25", "dense", "fusion", "rerank", "answer", "total"):
         values = stages.get(stage, [0.0])
         print(f"  {stage:<9} {statistics.median(values):>9.3f} {percentile(values, 95):>8.3f}")
 

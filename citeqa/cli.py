@@ -177,20 +177,20 @@ def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_jso
     from eval.report import baseline_record, compare_to_baseline, write_reports
     from ingest.build import ingest as run_ingest
     from ingest.embed import load_encoder
-    from retrieval import Retriever
+    from answers import Answerer
 
     if split not in {"train", "dev", "test", "tuning", "all"}:
         fail("--split must be train, dev, test, tuning or all", 2)
     if index is None:
         index = settings.index_dir.parent / "eval-index"
         run_ingest(default_sources(), index, model=settings.model, encoder_factory=lambda: load_encoder(settings.model))
-    retriever = Retriever.load(index, model=settings.model)
-    outcomes, skipped = run_eval(retriever, load_questions(questions_path or QUESTIONS_PATH, split=split))
+    qa = Answerer.load(index, model=settings.model)
+    outcomes, skipped = run_eval(qa, load_questions(questions_path or QUESTIONS_PATH, split=split))
     summary, categories = headline(outcomes), per_category(outcomes)
     meta = {
         "split": split, "questions": len(outcomes), "skipped": len(skipped),
         "skipped_reason": "their documents are not in the index (primary texts live in ../shared/corpus/primary)" if skipped else "none",
-        "index": str(index), "passages": len(retriever.passages), "model": retriever.data.manifest["model"],
+        "index": str(index), "passages": len(qa.passages), "model": qa.manifest["model"],
         "when": clock.strftime("%Y-%m-%d %H:%M"),
     }
     paths = write_reports(out, summary=summary, categories=categories, outcomes=outcomes, meta=meta)
@@ -227,19 +227,19 @@ def print_eval(summary: dict, categories: dict, meta: dict, paths: dict) -> None
     typer.echo(f"reports: {paths['markdown']}, {paths['json']}, {paths['chart']}")
 
 
-def load_retriever(index: Optional[Path]):
-    from retrieval import Retriever
+def load_answerer(index: Optional[Path]):
+    from answers import Answerer
 
     settings = Settings()
-    return Retriever.load(index or settings.index_dir, model=settings.model)
+    return Answerer.load(index or settings.index_dir, model=settings.model)
 
 
-def parse_filters(retriever, sources: list[str], kinds: list[str], since: str, until: str):
+def parse_filters(qa, sources: list[str], kinds: list[str], since: str, until: str):
     """--source takes a doc id or (part of) a publisher's name."""
     from retrieval import Filters
 
-    doc_ids = tuple(s for s in sources if s in retriever.documents)
-    publishers = tuple(s for s in sources if s not in retriever.documents)
+    doc_ids = tuple(s for s in sources if s in qa.documents)
+    publishers = tuple(s for s in sources if s not in qa.documents)
     return Filters(doc_ids=doc_ids, publishers=publishers, kinds=tuple(kinds), date_from=since, date_to=until)
 
 
@@ -262,19 +262,19 @@ def ask(
     if cite is not None and cite not in FORMATS:
         fail(f"--cite must be one of {', '.join(FORMATS)}", 2)
     try:
-        retriever = load_retriever(index)
-        result = retriever.ask(question, k=k, filters=parse_filters(retriever, source, kind, since, until))
+        qa = load_answerer(index)
+        result = qa.ask(question, k=k, filters=parse_filters(qa, source, kind, since, until))
     except CiteqaError as exc:
         fail(str(exc))
     if as_json or not sys.stdout.isatty() and cite is None:
-        typer.echo(json.dumps(result_json(retriever, result), ensure_ascii=False, indent=1))
+        typer.echo(json.dumps(result_json(qa, result), ensure_ascii=False, indent=1))
     else:
-        typer.echo(render_answer(retriever, result, color=sys.stdout.isatty()))
+        typer.echo(render_answer(qa, result, color=sys.stdout.isatty()))
     if cite is not None:
         hits = result.passages or result.related
         for doc_id in dict.fromkeys(h.passage.doc_id for h in hits):
             first = next(h.passage for h in hits if h.passage.doc_id == doc_id)
-            typer.echo(format_citation(retriever.document(doc_id), cite, page=first.page, section=first.section))
+            typer.echo(format_citation(qa.document(doc_id), cite, page=first.page, section=first.section))
 
 
 @app.command()
@@ -285,8 +285,8 @@ def quote(
 ) -> None:
     """Check whether a quotation appears in the corpus (exact or near matches)."""
     try:
-        retriever = load_retriever(index)
-        matches = retriever.find_quote(text)
+        qa = load_answerer(index)
+        matches = qa.find_quote(text)
     except CiteqaError as exc:
         fail(str(exc))
     if as_json:
@@ -296,7 +296,7 @@ def quote(
         typer.echo("Not found in the corpus.")
         raise typer.Exit(1)
     for m in matches:
-        doc = retriever.document(m.doc_id)
+        doc = qa.document(m.doc_id)
         label = "exact" if m.exact else f"near ({m.similarity:.0%})"
         typer.echo(f"{label}: “{m.text}”\n  — {doc.metadata.title or doc.doc_id}, {doc.metadata.publisher} {doc.metadata.date} [{m.doc_id} {m.start}:{m.end}]")
 
@@ -305,10 +305,10 @@ def quote(
 def docs(index: IndexOption = None, as_json: JsonOption = False) -> None:
     """List the indexed documents and what is known of them."""
     try:
-        retriever = load_retriever(index)
+        qa = load_answerer(index)
     except CiteqaError as exc:
         fail(str(exc))
-    rows = [{"doc_id": d.doc_id, **{k: v for k, v in d.metadata.__dict__.items() if k not in {"extra", "path"}}} for d in sorted(retriever.documents.values(), key=lambda d: d.doc_id)]
+    rows = [{"doc_id": d.doc_id, **{k: v for k, v in d.metadata.__dict__.items() if k not in {"extra", "path"}}} for d in sorted(qa.documents.values(), key=lambda d: d.doc_id)]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from retrieval import Result, Retriever
+from answers import Answerer, Result
 
 BOLD, YELLOW, DIM, RESET = "\033[1m", "\033[33m", "\033[2m", "\033[0m"
 
 
-def result_json(retriever: Retriever, result: Result) -> dict:
+def result_json(qa: Answerer, result: Result) -> dict:
     def hit(h):
-        p, m = h.passage, retriever.document(h.passage.doc_id).metadata
+        p, m = h.passage, qa.document(h.passage.doc_id).metadata
         return {"passage_id": p.passage_id, "doc_id": p.doc_id, "title": m.title, "publisher": m.publisher, "date": m.date,
                 "url": m.url, "page": p.page, "section": p.section, "start": p.start, "end": p.end, "text": p.text,
                 "score": h.score, "also_in": list(p.also_in)}
@@ -20,7 +20,7 @@ def result_json(retriever: Retriever, result: Result) -> dict:
             "passages": [hit(h) for h in result.passages], "related": [hit(h) for h in result.related], "timings_ms": result.timings_ms}
 
 
-def render_answer(retriever: Retriever, result: Result, *, color: bool) -> str:
+def render_answer(qa: Answerer, result: Result, *, color: bool) -> str:
     b, y, d, r = (BOLD, YELLOW, DIM, RESET) if color else ("", "", "", "")
     lines = []
     hits = result.passages if result.answerable else result.related
@@ -31,12 +31,12 @@ def render_answer(retriever: Retriever, result: Result, *, color: bool) -> str:
         sentence = a.sentence[:cut_start] + f"{y}{b}" + a.sentence[cut_start:cut_end] + f"{r}" + a.sentence[cut_end:]
         lines += [f"{b}Answer:{r} {a.text}  [{numbers.get(a.passage_id, 1)}]", f"  “{sentence}”"]
         for alt in result.alternatives:
-            meta = retriever.document(alt.doc_id).metadata
+            meta = qa.document(alt.doc_id).metadata
             lines.append(f"{b}Another source says:{r} {alt.text} — {meta.publisher or alt.doc_id} [{numbers.get(alt.passage_id, '?')}]")
     else:
         lines.append(f"{b}The sources don't answer this.{r} Nearest passages:")
     for n, h in enumerate(hits, 1):
-        p, m = h.passage, retriever.document(h.passage.doc_id).metadata
+        p, m = h.passage, qa.document(h.passage.doc_id).metadata
         where = f"p. {p.page}" if p.page else (f"§ {p.section}" if p.section else "")
         cite = ", ".join(x for x in [m.title or p.doc_id, m.publisher, m.date, where] if x)
         lines.append(f"\n[{n}] {cite}\n    {d}{m.url or p.doc_id} chars {p.start}-{p.end}{r}")

@@ -1,4 +1,5 @@
-"""Fit the abstention model on the tuning questions (train and dev splits) and print its coefficients.
+"""Fit the abstention model on the tuning questions (train and dev splits) and write it to
+answers/calibration.json, which the answer layer reads.
 
     python -m eval.calibrate --index .citeqa/eval-index
 
@@ -8,37 +9,41 @@ questions are refused out of fold (5-fold: each question scored by a model
 fitted without it), plus a margin of 0.10. The margin was 0.05 until the
 test split showed the dev estimate to be optimistic (0.7% refused on dev,
 4.7% on test at that threshold); it is the one setting chosen with the test
-split in view, and the README says so. Paste the printed values into
-retrieval/abstain.py's AbstainConfig defaults. The rates printed are the
-model's alone; the product applies three hard rules first (retrieval/abstain.py),
+split in view, and the README says so. The rates printed are the
+model's alone; the product applies three hard rules first (answers/abstain.py),
 so its abstention recall is a little higher.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import numpy as np
 
 from eval.dataset import load_questions
-from retrieval import Retriever
-from retrieval.abstain import FEATURES
+from answers import Answerer
+from answers.abstain import CALIBRATION_PATH, FEATURES
 
 MAX_FALSE_ABSTAIN = 0.01
 # Safety on top of the dev choice: wrongly refusing an answerable question costs
 # a user more than answering an unanswerable one (see the docstring for its size).
 SAFETY_MARGIN = 0.10
 FOLDS = 5
+# the hard rules' thresholds (answers/abstain.py): the lowest best-passage cosine of an
+# answerable tuning question is above OFF_TOPIC_DENSE
+UNKNOWN_NAME_DENSE = 0.45
+OFF_TOPIC_DENSE = 0.27
 
 
-def collect(retriever: Retriever, split: str) -> tuple[np.ndarray, np.ndarray]:
+def collect(qa: Answerer, split: str) -> tuple[np.ndarray, np.ndarray]:
     rows, labels = [], []
     for question in load_questions(split=split):
-        q, sentence, top_dense = retriever.answer_candidate(question.question)
-        if sentence is None:
+        q, ranking, choice = qa.answer_candidate(question.question)
+        if choice is None:
             continue
-        rows.append(retriever.abstention_features(q, sentence, top_dense))
+        rows.append(qa.abstention_features(q, ranking, choice))
         labels.append(0.0 if question.answerable else 1.0)
     return np.array(rows), np.array(labels)
 
@@ -75,12 +80,17 @@ def out_of_fold(features: np.ndarray, labels: np.ndarray, folds: int = FOLDS) ->
     return probabilities
 
 
+def rounded(values) -> list[float]:
+    return [round(float(v), 4) for v in values]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--index", type=Path, default=Path(".citeqa/eval-index"))
+    parser.add_argument("--out", type=Path, default=CALIBRATION_PATH, help="Where the fitted model goes (read by the answer layer).")
     args = parser.parse_args()
-    retriever = Retriever.load(args.index)
-    features, labels = collect(retriever, "tuning")
+    qa = Answerer.load(args.index)
+    features, labels = collect(qa, "tuning")
     mean, scale, weights, bias = fit(features, labels)
     unseen = out_of_fold(features, labels)
     answerable = labels == 0
@@ -88,13 +98,14 @@ def main() -> None:
     threshold = min(0.95, threshold + SAFETY_MARGIN)
     recall, false = rates(features, labels, mean, scale, weights, bias, threshold)
     print(f"out of fold at {threshold:.2f}: abstain recall {(unseen[~answerable] > threshold).mean():.3f}, false abstain {(unseen[answerable] > threshold).mean():.3f}")
-    fmt = lambda values: "(" + ", ".join(f"{v:.4f}" for v in values) + ")"  # noqa: E731
-    print(f"features: {FEATURES}")
-    print(f"    mean: tuple[float, ...] = {fmt(mean)}")
-    print(f"    scale: tuple[float, ...] = {fmt(scale)}")
-    print(f"    weights: tuple[float, ...] = {fmt(weights)}")
-    print(f"    bias: float = {bias:.4f}")
-    print(f"    threshold: float = {threshold:.2f}")
+    record = {
+        "features": list(FEATURES), "mean": rounded(mean), "scale": rounded(scale), "weights": rounded(weights),
+        "bias": round(float(bias), 4), "threshold": round(float(threshold), 2),
+        "unknown_name_dense": UNKNOWN_NAME_DENSE, "off_topic_dense": OFF_TOPIC_DENSE,
+        "fitted_on": f"{len(labels)} tuning questions (train and dev), {int(labels.sum())} unanswerable",
+    }
+    args.out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    print(f"written to {args.out}: {record}")
     print(f"tuning questions: abstain recall {recall:.3f}, false abstain {false:.3f} (the test split is for `citeqa eval` only)")
 
 

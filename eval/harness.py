@@ -11,7 +11,7 @@ from eval.metrics import (
     contains_answer, evidence_overlap, first_relevant_rank, hit_at, mean_or_zero, ndcg_at,
     percentile, reciprocal_rank, safe_ratio, span_correct, span_exact,
 )
-from retrieval import Result, Retriever
+from answers import Answerer, Result
 
 __all__ = ["QuestionOutcome", "run_eval", "headline", "per_category", "HEADLINE_KEYS"]
 
@@ -61,34 +61,34 @@ def is_relevant(text: str, q: Question) -> bool:
     return any(evidence_overlap(text, e) >= EVIDENCE_MATCH for e in q.evidence)
 
 
-def offsets_valid(retriever: Retriever, result: Result) -> bool:
+def offsets_valid(qa: Answerer, result: Result) -> bool:
     """Every returned text is reproduced exactly by its offsets into the served document."""
     checks = []
     for hit in result.passages + result.related:
         p = hit.passage
-        checks.append(retriever.document(p.doc_id).text[p.start : p.end] == p.text)
+        checks.append(qa.document(p.doc_id).text[p.start : p.end] == p.text)
         checks += [h.start < h.end and h.start >= p.start and h.end <= p.end for h in hit.highlights]
     if result.answer:
         a = result.answer
-        text = retriever.document(a.doc_id).text
+        text = qa.document(a.doc_id).text
         checks += [text[a.start : a.end] == a.text, text[a.sentence_start : a.sentence_end] == a.sentence]
     return all(checks)
 
 
-def score_question(retriever: Retriever, q: Question, k: int) -> QuestionOutcome:
+def score_question(qa: Answerer, q: Question, k: int) -> QuestionOutcome:
     started = time.perf_counter()
-    result = retriever.ask(q.question, k=k)
+    result = qa.ask(q.question, k=k)
     latency = (time.perf_counter() - started) * 1000
     outcome = QuestionOutcome(q.id, q.category, q.question, q.answerable, result.answerable, latency_ms=round(latency, 2))
     ranked = result.passages if result.answerable else result.related
     outcome.returned = [{"passage_id": h.passage.passage_id, "doc_id": h.passage.doc_id, "text": h.passage.text[:160]} for h in ranked[:5]]
-    outcome.cite_valid = offsets_valid(retriever, result)
+    outcome.cite_valid = offsets_valid(qa, result)
     if result.answer:
         outcome.answer, outcome.sentence, outcome.cited_passage = result.answer.text, result.answer.sentence, result.answer.passage_id
     if not q.answerable:
         return outcome
     outcome.relevant = [is_relevant(h.passage.text, q) for h in ranked[:RANKED_DEPTH]]
-    deep = retriever.search(q.question, k=RECALL_DEPTH)
+    deep = qa.search(q.question, k=RECALL_DEPTH)
     outcome.recall_hit = any(is_relevant(h.passage.text, q) for h in deep)
     top5 = [h.passage.text for h in ranked[:5]]
     outcome.evidence_recall5 = safe_ratio(sum(any(evidence_overlap(t, e) >= EVIDENCE_MATCH for t in top5) for e in q.evidence), len(q.evidence))
@@ -98,25 +98,24 @@ def score_question(retriever: Retriever, q: Question, k: int) -> QuestionOutcome
         outcome.span_ok = answered and span_correct(result.answer.text, q.answers, q.required)
         outcome.span_exact_ok = answered and span_exact(result.answer.text, q.answers)
     if answered:
-        cited = retriever.passage(result.answer.passage_id).text
+        cited = qa.passage(result.answer.passage_id).text
         outcome.cite_ok = contains_answer(cited, q.answers, q.required)
     else:  # what the refusal cost: would the withheld answer have been right?
-        _, withheld, _ = retriever.answer_candidate(q.question)
+        _, _, withheld = qa.answer_candidate(q.question)
         if withheld is not None:
-            passage = retriever.passages[withheld.passage_index]
-            sentence = retriever.document(passage.doc_id).text[withheld.start : withheld.end]
+            passage = qa.passages[withheld.sentence.passage_index]
+            sentence = qa.document(passage.doc_id).text[withheld.sentence.start : withheld.sentence.end]
             outcome.refused_correct = contains_answer(sentence, q.answers, q.required)
     return outcome
 
 
-def run_eval(retriever: Retriever, questions: list[Question], *, k: int = RANKED_DEPTH) -> tuple[list[QuestionOutcome], list[Question]]:
+def run_eval(qa: Answerer, questions: list[Question], *, k: int = RANKED_DEPTH) -> tuple[list[QuestionOutcome], list[Question]]:
     """(outcomes, skipped): questions on documents the index does not hold are skipped."""
-    present = set(retriever.documents)
+    present = set(qa.documents)
     runnable = [q for q in questions if all(d in present for d in q.doc_ids)]
     skipped = [q for q in questions if q not in runnable]
-    retriever.ask("warm up the encoder", k=1)
-    retriever.sentences.warm_spans()  # as the service does after loading
-    return [score_question(retriever, q, k) for q in runnable], skipped
+    qa.warm()  # as the service does after loading
+    return [score_question(qa, q, k) for q in runnable], skipped
 
 
 def headline(outcomes: list[QuestionOutcome]) -> dict[str, float]:

@@ -1,6 +1,6 @@
-"""Ranked, cited passages and answers from an index built by `ingest`."""
+"""Ranked, cited passages from an index built by `ingest`."""
 
-from retrieval.records import Answer, Filters, Hit, Result
+from retrieval.records import Filters, Highlight, Hit, Ranked, Ranking
 from retrieval.retriever import Retriever
 
-__all__ = ["Answer", "Filters", "Hit", "Result", "Retriever"]
+__all__ = ["Filters", "Highlight", "Hit", "Ranked", "Ranking", "Retriever"]

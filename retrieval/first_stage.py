@@ -11,7 +11,7 @@ from ingest.records import Document, Passage
 from ingest.store import IndexData
 from retrieval.filters import filter_mask
 from retrieval.fusion import convex_fusion, reciprocal_rank_fusion
-from retrieval.question import Question
+from retrieval.query import Query
 from retrieval.records import Filters
 
 __all__ = ["FirstStage", "MODES", "ms_since"]
@@ -56,7 +56,7 @@ class FirstStage:
         rank = lambda scores: sorted(scores, key=lambda i: (-scores[i], i))  # noqa: E731
         return reciprocal_rank_fusion([rank(dense), rank(lexical)], self.rrf_k)
 
-    def rank(self, question: Question, k: int, filters: Filters | None, mode: str, timings: dict) -> tuple[list[tuple[int, float]], dict[int, float]]:
+    def rank(self, question: Query, k: int, filters: Filters | None, mode: str, timings: dict) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """Ranked (passage index, score), and the dense scores of the candidates."""
         mask = filter_mask(self.passages, self.documents, filters)
         dense: dict[int, float] = {}

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ingest.records import Passage
+from retrieval.query import Query
+from retrieval.sentences import ScoredSentence
 
-__all__ = ["Hit", "Answer", "Result", "Filters", "Highlight"]
+__all__ = ["Hit", "Filters", "Highlight", "Ranked", "Ranking"]
 
 
 @dataclass(frozen=True)
@@ -28,21 +30,6 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Answer:
-    """The shortest span that answers, inside the sentence that holds it."""
-
-    text: str
-    start: int
-    end: int
-    sentence: str
-    sentence_start: int
-    sentence_end: int
-    passage_id: str
-    doc_id: str
-    score: float = 0.0
-
-
-@dataclass(frozen=True)
 class Filters:
     """Restrict retrieval to some documents. Empty fields do not filter."""
 
@@ -56,13 +43,17 @@ class Filters:
         return not (self.doc_ids or self.publishers or self.kinds or self.date_from or self.date_to)
 
 
-@dataclass
-class Result:
-    question: str
-    answerable: bool
-    answer: Answer | None
-    passages: list[Hit]
-    related: list[Hit] = field(default_factory=list)
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    # Answers from other sources that state a different value (sources disagree).
-    alternatives: list[Answer] = field(default_factory=list)
+@dataclass(frozen=True)
+class Ranked:
+    """One reranked passage and its best sentences for the question, best first."""
+
+    index: int  # position in the index's passage list
+    score: float
+    sentences: tuple[ScoredSentence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ranking:
+    query: Query
+    ranked: list[Ranked]  # the reranked head, then the rest of the first stage
+    top_dense: float  # the best dense similarity of any candidate: how near the corpus is at all

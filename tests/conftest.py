@@ -59,7 +59,13 @@ def fake_index(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def fake_retriever(fake_index):
-    from retrieval import Retriever
+def fake_qa(fake_index):
+    from answers import Answerer
 
-    return Retriever.load(fake_index, encoder=FakeEncoder())
+    return Answerer.load(fake_index, encoder=FakeEncoder())
+
+
+@pytest.fixture(scope="session")
+def fake_retriever(fake_qa):
+    """The ranking layer of the fake index."""
+    return fake_qa.retriever

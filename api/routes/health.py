@@ -15,8 +15,8 @@ def healthz() -> dict:
 
 @router.get("/readyz", responses={503: {"description": "the index is not loaded (yet)"}})
 def readyz(request: Request) -> JSONResponse:
-    retriever = getattr(request.app.state, "retriever", None)
-    if retriever is None:
+    qa = getattr(request.app.state, "qa", None)
+    if qa is None:
         return JSONResponse({"status": "not ready", "detail": getattr(request.app.state, "load_error", "loading")}, status_code=503)
-    manifest = retriever.data.manifest
-    return JSONResponse({"status": "ready", "documents": len(retriever.documents), "passages": len(retriever.passages), "model": manifest["model"], "built_at": manifest["built_at"]})
+    manifest = qa.manifest
+    return JSONResponse({"status": "ready", "documents": len(qa.documents), "passages": len(qa.passages), "model": manifest["model"], "built_at": manifest["built_at"]})

@@ -20,8 +20,8 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def serve_the_fake_index(fake_retriever):
-    APP.state.retriever = fake_retriever
+def serve_the_fake_index(fake_qa):
+    APP.state.qa = fake_qa
     yield
     out = ROOT / "test-artifacts"
     out.mkdir(exist_ok=True)

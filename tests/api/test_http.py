@@ -9,8 +9,8 @@ from api.main import MAX_BODY_BYTES, create_app
 
 
 @pytest.fixture(scope="module")
-def client(fake_retriever):
-    with TestClient(create_app(retriever=fake_retriever), raise_server_exceptions=False) as c:
+def client(fake_qa):
+    with TestClient(create_app(qa=fake_qa), raise_server_exceptions=False) as c:
         yield c
 
 

@@ -26,7 +26,7 @@ import psutil
 import pytest
 
 from ingest.store import read_index
-from retrieval import Retriever
+from answers import Answerer
 from tests.conftest import CORPUS, PDF_SAMPLES, PRIMARY, ROOT, requires_shared
 from tests.fakes import FakeEncoder
 
@@ -102,7 +102,7 @@ def check_after_kill(index: Path, child: subprocess.Popen) -> None:
     assert not left, f"processes of the killed ingest remain: {[p.cmdline() for p in left]}"
     assert lock_is_free(index), "the index lock is still held"
     read_index(index)  # verifies every file's checksum
-    result = Retriever.load(index, encoder=FakeEncoder()).ask("What did Canada commit to under the Declaration?")
+    result = Answerer.load(index, encoder=FakeEncoder()).ask("What did Canada commit to under the Declaration?")
     assert result.passages or result.related
 
 

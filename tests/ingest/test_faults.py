@@ -9,7 +9,7 @@ import time
 
 from ingest.build import ingest
 from ingest.store import read_index
-from retrieval import Retriever
+from answers import Answerer
 from tests.conftest import CORPUS, ROOT
 from tests.fakes import FakeEncoder
 
@@ -57,7 +57,7 @@ def test_random_sigkills_never_break_the_served_index(tmp_path):
         child.wait()
         data = read_index(index)  # verifies every file's checksum
         finished += data.manifest["corpus_hash"] != before
-        result = Retriever.load(index, encoder=FakeEncoder()).ask("What are the pillars of the declaration?")
+        result = Answerer.load(index, encoder=FakeEncoder()).ask("What are the pillars of the declaration?")
         assert result.passages or result.related
     leftovers = [p for p in (index / "builds").iterdir() if p.name.startswith(".tmp-")]
     ingest([source], index, model="fake-hashing", encoder_factory=FakeEncoder)  # the next ingest cleans up

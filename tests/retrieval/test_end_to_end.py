@@ -2,7 +2,7 @@
 
 import pytest
 
-from retrieval import Retriever
+from answers import Answerer
 from tests.conftest import PRIMARY
 
 pytestmark = pytest.mark.slow
@@ -10,7 +10,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def retriever(real_index):
-    return Retriever.load(real_index)
+    return Answerer.load(real_index)
 
 
 def test_number_question_gets_the_short_span(retriever):

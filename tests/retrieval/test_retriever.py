@@ -18,21 +18,21 @@ def test_faiss_agrees_with_numpy_brute_force(fake_retriever):
         assert np.allclose([got[int(i)] for i in expected], brute[expected], atol=1e-5)
 
 
-def test_every_returned_text_is_verbatim(fake_retriever):
-    result = fake_retriever.ask("How many Haitians arrived in Del Rio?", k=5)
+def test_every_returned_text_is_verbatim(fake_qa):
+    result = fake_qa.ask("How many Haitians arrived in Del Rio?", k=5)
     for hit in result.passages + result.related:
         p = hit.passage
-        assert fake_retriever.document(p.doc_id).text[p.start : p.end] == p.text
+        assert fake_qa.document(p.doc_id).text[p.start : p.end] == p.text
         for mark in hit.highlights:
             assert p.start <= mark.start < mark.end <= p.end
     if result.answer:
-        text = fake_retriever.document(result.answer.doc_id).text
+        text = fake_qa.document(result.answer.doc_id).text
         assert text[result.answer.start : result.answer.end] == result.answer.text
         assert text[result.answer.sentence_start : result.answer.sentence_end] == result.answer.sentence
 
 
-def test_results_hold_no_near_duplicates_and_list_every_source(fake_retriever):
-    result = fake_retriever.ask("Darien Gap sanctions on maritime boat operators in Colombia", k=10)
+def test_results_hold_no_near_duplicates_and_list_every_source(fake_qa):
+    result = fake_qa.ask("Darien Gap sanctions on maritime boat operators in Colombia", k=10)
     hits = result.passages or result.related
     for i, a in enumerate(hits):
         for b in hits[i + 1 :]:
@@ -63,15 +63,15 @@ def test_filter_that_matches_nothing_returns_nothing(fake_retriever):
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\x00\x01", "x" * 1001])
-def test_bad_questions_are_refused(fake_retriever, question):
+def test_bad_questions_are_refused(fake_qa, question):
     with pytest.raises(BadQuestion):
-        fake_retriever.ask(question)
+        fake_qa.ask(question)
 
 
 @pytest.mark.parametrize("k", [0, 51, -1, True])
-def test_bad_k_is_refused(fake_retriever, k):
+def test_bad_k_is_refused(fake_qa, k):
     with pytest.raises(BadQuestion):
-        fake_retriever.ask("migration", k=k)
+        fake_qa.ask("migration", k=k)
 
 
 def test_unknown_ids(fake_retriever):

@@ -1,6 +1,6 @@
 import pytest
 
-from retrieval.abstain import states_other_year
+from answers.abstain import states_other_year
 
 PASSAGE_2024 = "The United States has now committed over $1.2 billion under the framework in 2024 alone. FY2024 was a record."
 
