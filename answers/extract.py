@@ -113,6 +113,7 @@ class EntityExtractor:
             if label in GROWN_LABELS:
                 s, e = grow_name(parse, s, e)
             if label in NAME_LABELS:
+                s = after_determiner(parse, s, e)
                 s, e = possessed_part(parse, sentence, s, e, whose=whose)
                 spans |= {
                     (a, b, "GPE") for a, b in proper_runs(parse, s, e)
@@ -168,6 +169,14 @@ def grow_name(parse: SentenceParse, start: int, end: int) -> tuple[int, int]:
         while last + 1 < len(tokens) and tokens[last + 1].pos == "PROPN":
             last += 1
     return min(start, tokens[first].start), max(end, tokens[last].end)
+
+
+def after_determiner(parse: SentenceParse, start: int, end: int) -> int:
+    """A name without its article: "Center for American Progress", not "The Center ..."."""
+    first = next((t for t in parse.tokens if start <= t.start < end), None)
+    if first is not None and first.pos == "DET" and first.end < end:
+        return next(t.start for t in parse.tokens if t.start > first.start)
+    return start
 
 
 def possessed_part(parse: SentenceParse, sentence: str, start: int, end: int, *, whose: bool) -> tuple[int, int]:

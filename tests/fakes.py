@@ -26,3 +26,15 @@ class FakeEncoder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return vectors / norms
+
+
+class FakeExtractor:
+    """Candidates are the sentence's digit runs, all of one label, scored by position:
+    enough to test the reader's choices without a parse."""
+
+    def candidates(self, question, text, start, parse):
+        from answers.extract import Candidate
+
+        end = start + (parse.tokens[-1].end if parse is not None and parse.tokens else 0)
+        found = [m for m in re.finditer(r"\d[\d,]*", text[start:end])]
+        return [Candidate(start + m.start(), start + m.end(), "CARDINAL", 1.0, 1.0 / (1 + n)) for n, m in enumerate(found)]
