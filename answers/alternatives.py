@@ -3,8 +3,10 @@
 Two sources that disagree about one fact give close values (the implementation
 meeting on September 26 or 27, 2022); a date two years away or a number ten
 times larger is a different fact (answers/values.py). An alternative must also
-answer the question about as well over its whole passage, and the two sentences
-must share much of each other's weighted terms: an account of the same event.
+answer the question about as well over its whole passage, and, for numbers, the
+two sentences must share much of each other's weighted terms: an account of the
+same count. Two dates within a month that answer the same question are two
+accounts of one event however differently the sentences are worded.
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ def alternatives(q: Question, ranking: Ranking, chosen: Choice, answer: Answer, 
         if not read.typed or read.candidate is None:
             continue
         theirs = retriever.sentence_terms(ranked.sentences[0])
-        if min(coverage(mine, set(theirs), retriever.idf), coverage(theirs, set(mine), retriever.idf)) < CONFLICT_OVERLAP:
-            continue  # a different event, not a different account of the same one
+        if q.answer_type == "number" and min(coverage(mine, set(theirs), retriever.idf), coverage(theirs, set(mine), retriever.idf)) < CONFLICT_OVERLAP:
+            continue  # a different count, not a different account of the same one
         alternative = reader.answer(read)
         if values_disagree(q.answer_type, answer.text, alternative.text) and all(normalize_value(a.text) != normalize_value(alternative.text) for _, a in found):
             found.append((ranked.index, alternative))

@@ -68,6 +68,7 @@ def in_question(value: str, question: str) -> bool:
     """A value the question already states is not its answer ("in May 2022" asked about);
     "U.S." and "the United States" are one name."""
     core = LEADING.sub("", US.sub("United States", value.strip())).strip(" \"“”'‘’.,;:!?")
+    core = re.sub(r"[’']s$", "", core)  # "the Declaration’s" states "the Declaration"
     return bool(core) and core.casefold() in US.sub("United States", question).casefold()
 
 
@@ -90,6 +91,8 @@ class EntityExtractor:
         if key not in self._spans:
             self._spans[key] = [(s, e, label) for s, e, label in self.spans(parse, sentence, question.answer_type, whose) if not is_pronoun(parse, s, e)]
         spans = [(s, e, label) for s, e, label in self._spans[key] if not in_question(sentence[s:e], question.text)]
+        if question.answer_type == "other" and question.wants_list:  # "What are the pillars?" wants items, not a count
+            spans = [span for span in spans if span[2] not in NUMBER_LABELS]
         priors = {span: label_prior(span[2], question) for span in spans}
         spans = [span for span in spans if priors[span] > 0]
         if not spans:
@@ -101,6 +104,8 @@ class EntityExtractor:
         scored = [Candidate(start + s, start + e, label, priors[(s, e, label)], scorer.score(s, e)) for s, e, label in spans]
         if question.wants_list:
             scored = join_lists(scored, text)
+            if question.answer_type == "other":  # an open list question: a list, or the sentence
+                scored = [c for c in scored if c.label == "LIST"]
         return sorted(scored, key=lambda c: (-c.score, c.start))
 
     def spans(self, parse: SentenceParse, sentence: str, answer_type: str, whose: bool) -> list[tuple[int, int, str]]:
@@ -227,7 +232,7 @@ def merge(run: list[Candidate]) -> list[Candidate]:
     if len(run) < 2:
         return run
     best = max(run, key=lambda c: c.score)
-    return run + [Candidate(run[0].start, run[-1].end, run[0].label, best.fit, best.attachment + LIST_BONUS * (len(run) - 1))]
+    return run + [Candidate(run[0].start, run[-1].end, "LIST", best.fit, best.attachment + LIST_BONUS * (len(run) - 1))]
 
 
 def widen(parse: SentenceParse, start: int, end: int) -> tuple[int, int]:
