@@ -11,11 +11,12 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import Match, Mount
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.middleware import HeadAsGetMiddleware
 from api.routes import ask, documents, health, quote
 from citeqa.errors import CiteqaError
 from citeqa.settings import Settings
@@ -27,6 +28,7 @@ __all__ = ["create_app", "MAX_BODY_BYTES"]
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY_BYTES = 64 * 1024
+PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 log = logging.getLogger("citeqa.api")
 
 
@@ -65,6 +67,7 @@ def create_app(settings: Settings | None = None, *, retriever: Retriever | None 
             request.app.state.watcher.maybe_reload(request.app.state)
         return await call_next(request)
     app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES, json_paths=frozenset({"/api/ask", "/api/quote"}))
+    app.add_middleware(HeadAsGetMiddleware)
     for module in (ask, documents, quote, health):
         app.include_router(module.router)
     add_error_handlers(app)
@@ -96,12 +99,17 @@ def readable(errors: list[dict]) -> str:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method any route serves at this path (GET and POST /api/ask are two routes)."""
-    methods: set[str] = set()
-    for route in request.app.routes:
-        match, _ = route.matches(request.scope)  # PARTIAL: the path matches, the method does not
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+    """Every method some route serves at this path (GET and POST /api/ask are two routes),
+    and HEAD wherever GET is, as HeadAsGetMiddleware serves it. Each method is tried
+    through the routes' public `matches`: since FastAPI 0.165 an included router is one
+    route without `methods`, so reading route.methods found nothing under /api."""
+    methods = {method for method in PROBED_METHODS if any(
+        route.matches({**request.scope, "method": method})[0] == Match.FULL
+        for route in request.app.routes
+        if not isinstance(route, Mount)  # a mounted app answers its own 405 (StaticFiles: GET, HEAD)
+    )}
+    if "GET" in methods:
+        methods.add("HEAD")
     return sorted(methods)
 
 
@@ -118,7 +126,9 @@ def add_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:
-            headers["Allow"] = ", ".join(allowed_methods(request))
+            # The router's own Allow names only the first route at the path (POST /api/ask
+            # hides GET); a mounted app's (StaticFiles) stands, as no route here matches.
+            headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(CiteqaError)
