@@ -17,7 +17,8 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.middleware import HeadAsGetMiddleware
-from api.routes import ask, documents, health, quote
+from api.routes import ask, docs, documents, health, quote
+from api.security import SecurityHeadersMiddleware, security_headers
 from citeqa.errors import CiteqaError
 from citeqa.settings import Settings
 from api.reload import IndexWatcher
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None, *, retriever: Retriever | None 
         version="0.1.0",
         description="Answers about the Los Angeles Declaration on Migration and Protection, quoted verbatim with exact citations.",
         lifespan=lifespan,
+        docs_url=None,  # served by api/routes/docs.py, with their own CSP
+        redoc_url=None,
     )
     app.state.retriever = retriever
     app.state.settings = settings
@@ -67,8 +70,10 @@ def create_app(settings: Settings | None = None, *, retriever: Retriever | None 
             request.app.state.watcher.maybe_reload(request.app.state)
         return await call_next(request)
     app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES, json_paths=frozenset({"/api/ask", "/api/quote"}))
+    # Added last = outermost: every answer leaves with the security headers.
     app.add_middleware(HeadAsGetMiddleware)
-    for module in (ask, documents, quote, health):
+    app.add_middleware(SecurityHeadersMiddleware)
+    for module in (ask, documents, quote, health, docs):
         app.include_router(module.router)
     add_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -136,9 +141,10 @@ def add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # the last resort
         log.exception("unexpected error on %s", request.url.path)
-        return JSONResponse({"detail": "internal error"}, status_code=500)
+        # Starlette answers this one outside every middleware: the headers are added here.
+        return JSONResponse({"detail": "internal error"}, status_code=500, headers=security_headers())
 
 
 class BodyLimitMiddleware:

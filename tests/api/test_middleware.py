@@ -17,6 +17,7 @@ GET_PATHS = [
     "/readyz",
     "/openapi.json",
     "/docs",
+    "/redoc",
     "/static/app.js",
     "/static/style.css",
     "/api/documents/no-such-doc",  # errors too: HEAD answers what GET answers
