@@ -1,9 +1,12 @@
-"""HEAD on every GET route and the 405 Allow header (fake encoder index)."""
+"""HEAD on every GET route, the 405 Allow header, and load shedding (fake encoder index)."""
+
+import threading
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from citeqa.settings import Settings
 
 DOC_ID = "002_76273a1899057d0f"
 # Every GET route, path parameters filled in; test_every_get_route_is_listed keeps it complete.
@@ -72,3 +75,67 @@ def test_405_lists_every_allowed_method(client, method, path, allow):
     response = client.request(method, path)
     assert response.status_code == 405
     assert response.headers["allow"] == allow
+
+
+class BlockingRetriever:
+    """The fake retriever, whose ask waits until released: holds requests in flight."""
+
+    def __init__(self, retriever) -> None:
+        self.retriever = retriever
+        self.entered = threading.Semaphore(0)
+        self.release = threading.Event()
+
+    def ask(self, *args, **kwargs):
+        self.entered.release()
+        assert self.release.wait(30), "never released"
+        return self.retriever.ask(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.retriever, name)
+
+
+def test_requests_beyond_the_bound_are_shed_with_503_and_retry_after(fake_retriever):
+    blocking = BlockingRetriever(fake_retriever)
+    # Two threads, both held: the health checks below must not need one.
+    app = create_app(Settings(max_in_flight=2, worker_threads=2), retriever=blocking)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        held = [threading.Thread(target=lambda: statuses.append(c.get("/api/ask", params={"q": "pillars"}).status_code)) for _ in range(2)]
+        statuses: list[int] = []
+        for thread in held:
+            thread.start()
+        for _ in held:
+            assert blocking.entered.acquire(timeout=30), "a held request never reached the retriever"
+        try:
+            for response in [c.get("/api/documents"), c.post("/api/ask", json={"question": "x"}), c.get("/"), c.head("/api/documents")]:
+                assert response.status_code == 503
+                assert response.headers["retry-after"] == "1"
+                assert response.headers["x-content-type-options"] == "nosniff"
+                if response.request.method != "HEAD":
+                    assert set(response.json()) == {"detail"} and response.json()["detail"]
+            assert c.get("/healthz").status_code == 200  # monitoring is never shed, nor queued for a thread
+            assert c.get("/readyz").status_code == 200
+        finally:
+            blocking.release.set()
+            for thread in held:
+                thread.join(timeout=30)
+        assert statuses == [200, 200]
+        assert c.get("/api/documents").status_code == 200  # the slots were given back
+
+
+def test_failed_requests_give_their_slot_back(fake_retriever):
+    class Exploding:
+        def ask(self, *args, **kwargs):
+            raise RuntimeError("boom")
+
+        def __getattr__(self, name):
+            return getattr(fake_retriever, name)
+
+    with TestClient(create_app(Settings(max_in_flight=1), retriever=Exploding()), raise_server_exceptions=False) as c:
+        for _ in range(3):
+            assert c.get("/api/ask", params={"q": "pillars"}).status_code == 500
+        assert c.get("/api/documents").status_code == 200
+
+
+def test_a_bound_of_zero_sheds_nothing(fake_retriever):
+    with TestClient(create_app(Settings(max_in_flight=0), retriever=fake_retriever)) as c:
+        assert c.get("/api/documents").status_code == 200
