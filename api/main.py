@@ -6,17 +6,21 @@
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import Match, Mount
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.routes import ask, documents, health, quote
+from api.middleware import HeadAsGetMiddleware, LoadShedMiddleware
+from api.routes import ask, docs, documents, health, quote
+from api.security import SecurityHeadersMiddleware, security_headers
 from citeqa.errors import CiteqaError
 from citeqa.settings import Settings
 from api.reload import IndexWatcher
@@ -27,6 +31,8 @@ __all__ = ["create_app", "MAX_BODY_BYTES"]
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY_BYTES = 64 * 1024
+HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
+PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 log = logging.getLogger("citeqa.api")
 
 
@@ -42,6 +48,7 @@ def create_app(settings: Settings | None = None, *, qa: Answerer | None = None, 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        size_thread_pool(settings.worker_threads or 2 * (os.cpu_count() or 1))
         if qa is not None:
             app.state.qa = qa
         elif app.state.qa is None:
@@ -54,6 +61,8 @@ def create_app(settings: Settings | None = None, *, qa: Answerer | None = None, 
         version="0.1.0",
         description="Answers about the Los Angeles Declaration on Migration and Protection, quoted verbatim with exact citations.",
         lifespan=lifespan,
+        docs_url=None,  # served by api/routes/docs.py, with their own CSP
+        redoc_url=None,
     )
     app.state.qa = qa
     app.state.settings = settings
@@ -65,7 +74,12 @@ def create_app(settings: Settings | None = None, *, qa: Answerer | None = None, 
             request.app.state.watcher.maybe_reload(request.app.state)
         return await call_next(request)
     app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES, json_paths=frozenset({"/api/ask", "/api/quote"}))
-    for module in (ask, documents, quote, health):
+    # Added last = outermost: shed before any body is read, and every answer,
+    # a shed 503 included, leaves with the security headers.
+    app.add_middleware(LoadShedMiddleware, limit=settings.max_in_flight, exempt=HEALTH_PATHS)
+    app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    for module in (ask, documents, quote, health, docs):
         app.include_router(module.router)
     add_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -75,6 +89,15 @@ def create_app(settings: Settings | None = None, *, qa: Answerer | None = None, 
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
     return app
+
+
+def size_thread_pool(threads: int) -> None:
+    """The sync routes' thread pool (anyio's, 40 threads by default), for this event loop.
+    Questions are CPU work: more threads than cores add no throughput, only more
+    threads contending for the GIL with the event loop, which then answers shed
+    requests and health checks late (a ~120 ms mean with 40 threads, ~20 ms with 4,
+    on 2 cores under 200 clients). Requests beyond it wait in the event loop, cheaply."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = threads
 
 
 def load_answerer(app: FastAPI, load) -> None:
@@ -96,12 +119,17 @@ def readable(errors: list[dict]) -> str:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method any route serves at this path (GET and POST /api/ask are two routes)."""
-    methods: set[str] = set()
-    for route in request.app.routes:
-        match, _ = route.matches(request.scope)  # PARTIAL: the path matches, the method does not
-        if match != Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
+    """Every method some route serves at this path (GET and POST /api/ask are two routes),
+    and HEAD wherever GET is, as HeadAsGetMiddleware serves it. Each method is tried
+    through the routes' public `matches`: since FastAPI 0.165 an included router is one
+    route without `methods`, so reading route.methods found nothing under /api."""
+    methods = {method for method in PROBED_METHODS if any(
+        route.matches({**request.scope, "method": method})[0] == Match.FULL
+        for route in request.app.routes
+        if not isinstance(route, Mount)  # a mounted app answers its own 405 (StaticFiles: GET, HEAD)
+    )}
+    if "GET" in methods:
+        methods.add("HEAD")
     return sorted(methods)
 
 
@@ -118,7 +146,9 @@ def add_error_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:
-            headers["Allow"] = ", ".join(allowed_methods(request))
+            # The router's own Allow names only the first route at the path (POST /api/ask
+            # hides GET); a mounted app's (StaticFiles) stands, as no route here matches.
+            headers["Allow"] = ", ".join(allowed_methods(request)) or headers.get("Allow", "")
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers or None)
 
     @app.exception_handler(CiteqaError)
@@ -126,9 +156,10 @@ def add_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - last resort
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:  # the last resort
         log.exception("unexpected error on %s", request.url.path)
-        return JSONResponse({"detail": "internal error"}, status_code=500)
+        # Starlette answers this one outside every middleware: the headers are added here.
+        return JSONResponse({"detail": "internal error"}, status_code=500, headers=security_headers())
 
 
 class BodyLimitMiddleware:

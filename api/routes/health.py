@@ -1,4 +1,10 @@
-"""Liveness and readiness."""
+"""Liveness and readiness.
+
+Both are `async def` on purpose: a sync route runs in the thread pool, and under
+load every thread is busy answering questions, so a health check would queue
+behind them and time out exactly when a monitor most needs an answer. Neither
+does any blocking work.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,12 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz() -> dict:
+async def healthz() -> dict:
     return {"status": "ok"}
 
 
 @router.get("/readyz", responses={503: {"description": "the index is not loaded (yet)"}})
-def readyz(request: Request) -> JSONResponse:
+async def readyz(request: Request) -> JSONResponse:
     qa = getattr(request.app.state, "qa", None)
     if qa is None:
         return JSONResponse({"status": "not ready", "detail": getattr(request.app.state, "load_error", "loading")}, status_code=503)

@@ -32,6 +32,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 READY_TIMEOUT_S = 120
+# Records Content-Security-Policy violations in the page; installed before any page script runs.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sourceFile || "") + ":" + e.lineNumber);
+});
+"""
 RESULT = ".answer, .no-answer, #error:not([hidden])"
 
 # CI installs Chromium (.ci/run -> make browser-deps): there a missing browser is a failure,
@@ -109,6 +116,9 @@ def page(browser, server):
     page.set_default_timeout(30_000)
     page.requests = []  # every URL the page asks for, for the no-external-requests test
     page.on("request", lambda request: page.requests.append(request.url))
+    page.console_errors = []  # Chromium also logs CSP refusals here
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.add_init_script(CSP_LISTENER)
     page.goto(server + "/")
     yield page
     context.close()
@@ -294,3 +304,28 @@ def test_tricky_response_renders_safely(page):
     assert "Other Pub" in disagree.inner_text() and disagree.locator("mark.hl-answer").inner_text() == "gamma"
     assert disagree.locator("a.source-link").get_attribute("href") == "https://example.org/other"
     assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_page_works_under_its_content_security_policy(page, server):
+    response = page.goto(server + "/")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    page.click("#filters summary")
+    page.wait_for_selector(".source-group input")
+    page.locator(".source-group input").first.check()
+    page.click("#clear-filters")
+    ask(page, "How many Haitians arrived in Del Rio?")
+    assert page.locator(".answer mark.hl-answer").count() >= 1
+    page.click("button.example >> text=Who won the 2018 World Cup?")
+    page.wait_for_selector(".no-answer", state="visible")
+    page.goto(server + "/?q=" + "x" * 1001)  # the error path
+    page.wait_for_selector("#error:not([hidden])", state="visible")
+
+    assert page.evaluate("window.__cspViolations") == []
+    assert [text for text in page.console_errors if "status of 422" not in text] == []  # the 422 is the error path's
+
+
+def test_a_violation_would_be_seen(page):
+    """The listener works: an inline style attribute, which the policy forbids, is reported."""
+    page.evaluate("document.body.appendChild(document.createElement('p')).setAttribute('style', 'color: red')")
+    page.wait_for_function("window.__cspViolations.length > 0")
+    assert any(v.startswith("style-src") for v in page.evaluate("window.__cspViolations"))
