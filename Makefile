@@ -9,7 +9,7 @@ INDEX ?= .citeqa/index
 SOURCES ?= corpus
 PORT ?= 8000
 
-.PHONY: install test serve eval eval-baseline bench clean browser-deps
+.PHONY: install test serve eval eval-baseline bench clean browser-deps answerability-model
 
 install: $(STAMP)
 
@@ -42,6 +42,14 @@ eval-baseline: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.ingest_bench
 	$(BIN)/python -m benchmarks.ask_bench
+
+# Retrain the answerability cross-encoder (answers/training/README.md); on demand, not in CI.
+answerability-model: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[train]"
+	$(BIN)/citeqa ingest corpus ../shared/corpus/primary --index .citeqa/eval-index
+	$(BIN)/python -m answers.training.dump_pools --index .citeqa/eval-index
+	$(BIN)/python answers/training/build_answerability_data.py
+	$(BIN)/python answers/training/train_answerability.py
 
 # Debian's Chromium for the browser tests (needs root; CI runs this first).
 browser-deps:

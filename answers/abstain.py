@@ -15,7 +15,12 @@ which writes its coefficients and threshold to answers/calibration.json:
 - missing_keys: share of the question's names and years absent from the passage;
 - predicate_sentence / predicate_passage: coverage of the question's other
   content words ("born", "deport"), which separates a question about a known
-  person from one about a fact the corpus does not hold.
+  person from one about a fact the corpus does not hold;
+- answerability: the trained cross-encoder's logit that the sentence states
+  the answer (answers/answerability.py; the signals above measure topic, this
+  one statement);
+- binding: how strongly the question's words attach to the sentence's best
+  candidate in the parse (the asked type present and bound to its predicate).
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from retrieval.sentences import coverage
 __all__ = ["Calibration", "Signals", "abstain_features", "abstain_probability", "states_other_year", "CALIBRATION_PATH", "FEATURES"]
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
-FEATURES = ("dense", "coverage", "typed_missing", "unknown", "missing_keys", "predicate_sentence", "predicate_passage")
+FEATURES = ("dense", "coverage", "typed_missing", "unknown", "missing_keys", "predicate_sentence", "predicate_passage", "answerability", "binding")
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -69,6 +74,8 @@ class Signals:
     typed: bool  # the sentence holds a candidate of the asked type
     sentence_terms: frozenset[str]
     passage_terms: frozenset[str]
+    answerability: float  # the answerability model's logit for the sentence
+    binding: float  # attachment of the best candidate (0 without one)
 
 
 def name_words(text: str) -> list[str]:
@@ -105,6 +112,8 @@ def abstain_features(question: Question, signals: Signals, vocabulary: frozenset
         sum(not present(k, signals.passage_terms) for k in keys) / max(1, len(keys)),
         coverage(predicate, set(signals.sentence_terms), idf) if predicate else 1.0,
         coverage(predicate, set(signals.passage_terms), idf) if predicate else 1.0,
+        signals.answerability,
+        signals.binding,
     )
 
 

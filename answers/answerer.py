@@ -15,6 +15,7 @@ from pathlib import Path
 
 from answers.abstain import Calibration, Signals, abstain_features, abstain_probability, states_other_year
 from answers.alternatives import alternatives
+from answers.answerability import AnswerabilityModel
 from answers.question import Question
 from answers.reader import Choice, Reader
 from answers.records import Answer, Result
@@ -32,16 +33,17 @@ __all__ = ["Answerer"]
 class Answerer:
     """Loaded once, then safe to share between threads: questions only fill caches."""
 
-    def __init__(self, retriever: Retriever, reader: Reader, calibration: Calibration | None = None) -> None:
+    def __init__(self, retriever: Retriever, reader: Reader, answerability: AnswerabilityModel, calibration: Calibration | None = None) -> None:
         self.retriever = retriever
         self.reader = reader
+        self.answerability = answerability
         self.calibration = calibration or Calibration.load()
 
     @classmethod
     def load(cls, index_dir: Path, *, model: str | None = None, encoder: Encoder | None = None, config: RetrievalConfig | None = None) -> Answerer:
         retriever = Retriever.load(index_dir, model=model, encoder=encoder, config=config)
         reader = Reader(retriever.documents, retriever.passages, retriever.parse_records, retriever.idf)
-        return cls(retriever, reader)
+        return cls(retriever, reader, AnswerabilityModel())
 
     # -- the index, through the ranking layer ---------------------------------------
 
@@ -72,7 +74,8 @@ class Answerer:
     def warm(self) -> None:
         """Load the encoder and parser before the first question."""
         self.retriever.warm()
-        self.reader.question("How many people warm up?")
+        q = self.reader.question("How many people warm up?")
+        self.answerability.logits(q.text, ["Many people warm up."])
 
     # -- answers -------------------------------------------------------------------
 
@@ -113,9 +116,11 @@ class Answerer:
 
     def signals(self, q: Question, ranking: Ranking, choice: Choice) -> Signals:
         s = choice.sentence
+        sentence = self.retriever.documents[choice.doc_id].text[s.start : s.end]
         return Signals(
             ranking.top_dense, s.coverage, choice.typed,
             frozenset(self.retriever.sentence_terms(s)), frozenset(self.retriever.passage_terms_of(s.passage_index)),
+            float(self.answerability.logits(q.text, [sentence])[0]), choice.candidate.attachment if choice.candidate else 0.0,
         )
 
     def abstention_features(self, q: Question, ranking: Ranking, choice: Choice) -> tuple[float, ...]:

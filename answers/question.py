@@ -135,9 +135,12 @@ def focus_phrase(doc, wh) -> list:
             return []
         start += 1
     words = []
-    for token in doc[start : start + 5]:
+    for token in doc[start : start + 6]:
         if token.pos_ in {"NOUN", "PROPN", "ADJ", "NUM"} or (token.pos_ == "VERB" and token.tag_ == "VBN" and words):
             words.append(token)
+            continue
+        # "savings and loan cooperative": a conjunction inside the phrase, before its noun
+        if token.pos_ == "CCONJ" and words and token.i + 1 < len(doc) and doc[token.i + 1].pos_ in {"NOUN", "PROPN", "ADJ"} and token.i + 2 < len(doc) and doc[token.i + 2].pos_ in {"NOUN", "PROPN"}:
             continue
         break
     while words and words[-1].pos_ not in {"NOUN", "PROPN"}:

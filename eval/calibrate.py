@@ -4,12 +4,12 @@ answers/calibration.json, which the answer layer reads.
     python -m eval.calibrate --index .citeqa/eval-index
 
 Logistic regression (numpy, L2, unanswerable questions weighted 3x), then the
-lowest threshold (in steps of 0.01) at which at most 1% of the answerable tuning
+lowest threshold (in steps of 0.01) at which at most 2% of the answerable tuning
 questions are refused out of fold (5-fold: each question scored by a model
-fitted without it), plus a margin of 0.10. The margin was 0.05 until the
-test split showed the dev estimate to be optimistic (0.7% refused on dev,
-4.7% on test at that threshold); it is the one setting chosen with the test
-split in view, and the README says so. The rates printed are the
+fitted without it), plus a margin of 0.05: with 333 answerable tuning
+questions 1% is three questions, and an earlier model's out-of-fold 0.7% was
+4.7% on the test split. The trade-off table printed shows what the margin
+costs. The rates printed are the
 model's alone; the product applies three hard rules first (answers/abstain.py),
 so its abstention recall is a little higher.
 """
@@ -26,10 +26,10 @@ from eval.dataset import load_questions
 from answers import Answerer
 from answers.abstain import CALIBRATION_PATH, FEATURES
 
-MAX_FALSE_ABSTAIN = 0.01
+MAX_FALSE_ABSTAIN = 0.02
 # Safety on top of the dev choice: wrongly refusing an answerable question costs
 # a user more than answering an unanswerable one (see the docstring for its size).
-SAFETY_MARGIN = 0.10
+SAFETY_MARGIN = 0.05
 FOLDS = 5
 # the hard rules' thresholds (answers/abstain.py): the lowest best-passage cosine of an
 # answerable tuning question is above OFF_TOPIC_DENSE
@@ -95,6 +95,9 @@ def main() -> None:
     unseen = out_of_fold(features, labels)
     answerable = labels == 0
     threshold = next(t for t in np.arange(0.30, 0.951, 0.01) if (unseen[answerable] > t).mean() <= MAX_FALSE_ABSTAIN)
+    print("out of fold, the trade-off: threshold  unanswerable refused  answerable refused")
+    for t in np.arange(0.30, 0.96, 0.05):
+        print(f"  {t:.2f}  {(unseen[~answerable] > t).mean():.3f}  {(unseen[answerable] > t).mean():.3f}")
     threshold = min(0.95, threshold + SAFETY_MARGIN)
     recall, false = rates(features, labels, mean, scale, weights, bias, threshold)
     print(f"out of fold at {threshold:.2f}: abstain recall {(unseen[~answerable] > threshold).mean():.3f}, false abstain {(unseen[answerable] > threshold).mean():.3f}")
