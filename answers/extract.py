@@ -37,6 +37,7 @@ CONNECTORS = frozenset({"of", "for", "de", "del"})
 GROWN_LABELS = frozenset({"ORG", "FAC", "LAW", "EVENT", "PRODUCT", "WORK_OF_ART"})
 LIST_GAP = re.compile(r",?\s*(?:and|or)?\s*|,\s*")
 LIST_BONUS = 0.2
+WORD = re.compile(r"[\w’'-]+")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
 OBJECT_DEPS = frozenset({"dobj", "attr", "oprd", "pobj", "dative", "xcomp", "ccomp", "acomp"})
 LEADING = re.compile(r"^(?:the|a|an|some|about|around|nearly|almost|more than|over|in|on|early|mid|late)\s+", re.I)
@@ -90,7 +91,8 @@ class EntityExtractor:
         key = (id(parse), question.answer_type, whose)
         if key not in self._spans:
             self._spans[key] = [(s, e, label) for s, e, label in self.spans(parse, sentence, question.answer_type, whose) if not is_pronoun(parse, s, e)]
-        spans = [(s, e, label) for s, e, label in self._spans[key] if not in_question(sentence[s:e], question.text)]
+        spans = [fitted(parse, sentence, s, e, label, question) for s, e, label in self._spans[key]]
+        spans = [(s, e, label) for s, e, label in spans if not in_question(sentence[s:e], question.text)]
         if question.answer_type == "other" and question.wants_list:  # "What are the pillars?" wants items, not a count
             spans = [span for span in spans if span[2] not in NUMBER_LABELS]
         priors = {span: label_prior(span[2], question) for span in spans}
@@ -132,6 +134,28 @@ class EntityExtractor:
         if answer_type == "other":
             spans |= {(s, e, "CHUNK") for s, e in parse.chunks}
         return sorted(spans)
+
+
+def fitted(parse: SentenceParse, sentence: str, start: int, end: int, label: str, question: Question) -> tuple[int, int, str]:
+    """A candidate without the words before it that the question states ("UN High Commissioner
+    for Refugees Filippo Grandi" asked as "Which UN High Commissioner for Refugees ...?"), and
+    with the noun naming the asked kind when that noun governs it ("Social Safety Net project"
+    for "which project")."""
+    tokens = [t for t in parse.tokens if start <= t.start and t.end <= end]
+    asked = " " + " ".join(WORD.findall(question.text.casefold())) + " "
+    cut = 0
+    for n in range(len(tokens) - 1, 1, -1):  # the longest stated prefix of two words or more, leaving a name
+        words = " ".join(WORD.findall(sentence[tokens[0].start : tokens[n - 1].end].casefold()))
+        if f" {words} " in asked and tokens[n].pos == "PROPN":
+            cut = n
+            break
+    if cut:
+        start = tokens[cut].start
+    following = next((t for t in parse.tokens if t.start > end), None)
+    if following is not None and question.head and following.pos == "NOUN" and sentence[end : following.start].strip() == "":
+        if (word_terms(sentence[following.start : following.end]) or ("",))[0] == question.head:
+            end = following.end
+    return start, end, label
 
 
 def label_prior(label: str, question: Question) -> float:
@@ -316,6 +340,8 @@ class Attachment:
         governor = self.heads[root]
         if q.head and governor != root and self.stems[governor] == q.head:
             score += GOVERNS * self.weight_of_head()
+        elif q.head and any(self.heads[i] == root and i not in inside and self.stems[i] == q.head for i in range(len(self.heads))):
+            score += GOVERNS * self.weight_of_head()  # the asked kind names the candidate: "Rice University analyst Tony Payan"
         score += ROLE * self.role_match(root) * (max((w for _, w in self.anchors), default=1.0))
         return score / self.total
 

@@ -134,6 +134,8 @@ def focus_phrase(doc, wh) -> list:
         if start >= len(doc) or doc[start].lower_ not in HOW_NUMBER:
             return []
         start += 1
+        if start < len(doc) and doc[start].lemma_ == "be":  # "How big was the U.S. grant ...?": the grant
+            return focus_phrase_after(doc, start + 1)
     words = []
     for token in doc[start : start + 6]:
         if token.pos_ in {"NOUN", "PROPN", "ADJ", "NUM"} or (token.pos_ == "VERB" and token.tag_ == "VBN" and words):
