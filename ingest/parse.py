@@ -126,6 +126,6 @@ def parse_passages(
             progress(len(batch))
     records = []
     for (doc_id, start, end), key in sorted(keys.items()):
-        record = known.get(key) or fresh[key]
-        records.append({"doc_id": doc_id, "start": start, "end": end, "key": key, **record})
+        parse = known.get(key) or fresh[key]  # a reused record may come from another place with the same text
+        records.append({"doc_id": doc_id, "start": start, "end": end, "key": key, "t": parse["t"], "n": parse["n"], "c": parse["c"]})
     return records, len(missing)

@@ -190,3 +190,17 @@ def test_sentences_are_parsed_at_ingest_checksummed_and_reused(tmp_path):
         assert 0 <= token.head < len(parse.tokens) and sentence[token.start : token.end]
     again, _ = build([src], tmp_path / "index")
     assert again.parsed == 0 and again.reused_parses == len(data.parse_records)
+
+
+def test_a_sentence_repeated_elsewhere_keeps_its_own_place_when_its_parse_is_reused(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    text = "# Title\n\nFirst paragraph about pathways.\n\n2.\n\nSecond paragraph about labor.\n\n2.\n\nThird paragraph."
+    (src / "a.md").write_text(text)
+    for _ in range(2):  # the second build reuses the first one's parses
+        build([src], tmp_path / "index")
+        data = read_index(tmp_path / "index")
+        places = [(r["doc_id"], r["start"], r["end"]) for r in data.parse_records]
+        assert len(places) == len(set(places))
+        for r in data.parse_records:
+            assert data.documents[r["doc_id"]].text[r["start"] : r["end"]].strip()
