@@ -124,6 +124,10 @@ class Retriever:
     def sentence_terms(self, sentence: ScoredSentence) -> tuple[str, ...]:
         return self.sentences.terms_of(sentence)
 
+    def sentence_spans(self, index: int) -> tuple[tuple[int, int], ...]:
+        """Every sentence of a passage, as offsets into its document."""
+        return self.sentences.sentences(index).spans
+
     def warm(self) -> None:
         """Encode once, so that the first question does not pay for loading the encoder."""
         self.first.rank(make_query("warm up"), 1, None, "hybrid", {})

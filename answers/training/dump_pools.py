@@ -24,7 +24,7 @@ def pool_of(qa: Answerer, question) -> list[dict]:
         passage = qa.passages[ranked.index]
         text = qa.document(passage.doc_id).text
         top = {(s.start, s.end) for s in ranked.sentences}
-        for start, end in qa.retriever.sentences.sentences(ranked.index).spans:
+        for start, end in qa.retriever.sentence_spans(ranked.index):
             sentence = text[start:end]
             pool.append({
                 "passage_rank": rank, "passage_score": round(ranked.score, 4), "doc_id": passage.doc_id, "start": start, "end": end,
