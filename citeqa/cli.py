@@ -173,7 +173,7 @@ def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_jso
     import time as clock
 
     from eval.dataset import QUESTIONS_PATH, load_questions
-    from eval.harness import headline, metric_counts, per_category, run_eval
+    from eval.harness import headline, metric_counts, per_category, per_group, run_eval
     from eval.report import baseline_record, compare_to_baseline, write_reports
     from ingest.build import ingest as run_ingest
     from ingest.embed import load_encoder
@@ -186,18 +186,18 @@ def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_jso
         run_ingest(default_sources(), index, model=settings.model, encoder_factory=lambda: load_encoder(settings.model))
     qa = Answerer.load(index, model=settings.model)
     outcomes, skipped = run_eval(qa, load_questions(questions_path or QUESTIONS_PATH, split=split))
-    summary, categories = headline(outcomes), per_category(outcomes)
+    summary, categories, groups = headline(outcomes), per_category(outcomes), per_group(outcomes)
     meta = {
         "split": split, "questions": len(outcomes), "skipped": len(skipped),
         "skipped_reason": "their documents are not in the index (primary texts live in ../shared/corpus/primary)" if skipped else "none",
         "index": str(index), "passages": len(qa.passages), "model": qa.manifest["model"],
         "when": clock.strftime("%Y-%m-%d %H:%M"),
     }
-    paths = write_reports(out, summary=summary, categories=categories, outcomes=outcomes, meta=meta)
+    paths = write_reports(out, summary=summary, categories=categories, outcomes=outcomes, meta=meta, groups=groups)
     if as_json:
         typer.echo(json.dumps(summary))
     else:
-        print_eval(summary, categories, meta, paths)
+        print_eval(summary, categories, groups, meta, paths)
     if update_baseline is not None:
         update_baseline.write_text(json.dumps(baseline_record(summary, meta, tolerance, metric_counts(outcomes)), indent=1) + "\n")
         typer.echo(f"baseline written to {update_baseline}", err=True)
@@ -214,7 +214,7 @@ def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_jso
     return summary, failures
 
 
-def print_eval(summary: dict, categories: dict, meta: dict, paths: dict) -> None:
+def print_eval(summary: dict, categories: dict, groups: dict, meta: dict, paths: dict) -> None:
     typer.echo(f"split {meta['split']}: {meta['questions']} questions, {meta['skipped']} skipped ({meta['skipped_reason']})")
     for key, value in summary.items():
         typer.echo(f"  {key:<18} {value}")
@@ -224,6 +224,12 @@ def print_eval(summary: dict, categories: dict, meta: dict, paths: dict) -> None
             typer.echo(f"    {name:<13} n={row['n']:<3} abstained {row['abstained']}")
         else:
             typer.echo(f"    {name:<13} n={row['n']:<3} {row['hit@1']} / {row['hit@5']} / {row['sentence']} / {row['span']}")
+    typer.echo("  by how questions are typed (hit@1 / sentence / span / wrongly refused), and unanswerable ones by kind:")
+    for name, row in groups.items():
+        if "abstained" in row:
+            typer.echo(f"    {name:<17} n={row['n']:<3} abstained {row['abstained']}")
+        else:
+            typer.echo(f"    {name:<17} n={row['n']:<3} {row['hit@1']} / {row['sentence']} / {row['span']} / {row['false_abstain']}")
     typer.echo(f"reports: {paths['markdown']}, {paths['json']}, {paths['chart']}")
 
 

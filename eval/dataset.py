@@ -31,6 +31,8 @@ class Question:
     category: str
     split: str
     required: tuple[str, ...] = field(default=())
+    style: str = "plain"  # how it is typed: plain, keywords, typo, rambling
+    trap: bool | None = None  # unanswerable: a near-topic trap (True) or off-topic (False); None when not marked
 
     @property
     def answerable(self) -> bool:
@@ -56,6 +58,8 @@ def load_questions(path: Path = QUESTIONS_PATH, *, split: str | None = None) -> 
                 category=record["category"],
                 split=record["split"],
                 required=tuple(record.get("required", ())),
+                style=record.get("style", "plain"),
+                trap=record.get("trap"),
             )
         )
     wanted = {"train", "dev"} if split == "tuning" else {split}

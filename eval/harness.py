@@ -13,7 +13,7 @@ from eval.metrics import (
 )
 from answers import Answerer, Result
 
-__all__ = ["QuestionOutcome", "run_eval", "headline", "per_category", "HEADLINE_KEYS"]
+__all__ = ["QuestionOutcome", "run_eval", "headline", "per_category", "per_group", "HEADLINE_KEYS"]
 
 EVIDENCE_MATCH = 0.5  # share of an evidence quote's 5-grams a passage must hold
 RANKED_DEPTH = 10
@@ -48,6 +48,8 @@ class QuestionOutcome:
     cite_ok: bool | None = None
     refused_correct: bool = False  # refused, though the sentence it would have given holds the answer
     latency_ms: float = 0.0
+    style: str = "plain"
+    trap: bool | None = None
 
     @property
     def rank(self) -> int | None:
@@ -79,7 +81,7 @@ def score_question(qa: Answerer, q: Question, k: int) -> QuestionOutcome:
     started = time.perf_counter()
     result = qa.ask(q.question, k=k)
     latency = (time.perf_counter() - started) * 1000
-    outcome = QuestionOutcome(q.id, q.category, q.question, q.answerable, result.answerable, latency_ms=round(latency, 2))
+    outcome = QuestionOutcome(q.id, q.category, q.question, q.answerable, result.answerable, latency_ms=round(latency, 2), style=q.style, trap=q.trap)
     ranked = result.passages if result.answerable else result.related
     outcome.returned = [{"passage_id": h.passage.passage_id, "doc_id": h.passage.doc_id, "text": h.passage.text[:160]} for h in ranked[:5]]
     outcome.cite_valid = offsets_valid(qa, result)
@@ -182,6 +184,25 @@ def per_category(outcomes: list[QuestionOutcome]) -> dict[str, dict[str, float]]
             "span": mean_or_zero(float(o.span_ok) for o in spans) if spans else None,
             "false_abstain": mean_or_zero(float(not o.answerable) for o in items),
         }
+    return table
+
+
+def per_group(outcomes: list[QuestionOutcome]) -> dict[str, dict[str, float]]:
+    """By how a question is typed (answerable ones), and unanswerable ones by kind where marked."""
+    table: dict[str, dict[str, float]] = {}
+    for style in sorted({o.style for o in outcomes if o.gold_answerable}):
+        items = [o for o in outcomes if o.gold_answerable and o.style == style]
+        spans = [o for o in items if o.span_ok is not None]
+        table[f"style: {style}"] = {
+            "n": len(items), "hit@1": mean_or_zero(hit_at(o.relevant, 1) for o in items),
+            "sentence": mean_or_zero(float(o.sentence_ok) for o in items),
+            "span": mean_or_zero(float(o.span_ok) for o in spans) if spans else None,
+            "false_abstain": mean_or_zero(float(not o.answerable) for o in items),
+        }
+    for name, marked in (("near-topic traps", True), ("off-topic", False)):
+        items = [o for o in outcomes if not o.gold_answerable and o.trap is marked]
+        if items:
+            table[name] = {"n": len(items), "abstained": mean_or_zero(float(not o.answerable) for o in items)}
     return table
 
 

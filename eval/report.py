@@ -17,10 +17,12 @@ LOWER_IS_BETTER = frozenset({"false_abstain"})
 DEFAULT_TOLERANCE = 0.03
 
 
-def write_reports(out_dir: Path, *, summary: dict, categories: dict, outcomes: list[QuestionOutcome], meta: dict) -> dict[str, Path]:
+def write_reports(
+    out_dir: Path, *, summary: dict, categories: dict, outcomes: list[QuestionOutcome], meta: dict, groups: dict | None = None
+) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"json": out_dir / "eval.json", "markdown": out_dir / "eval.md", "chart": out_dir / "hit_at_k.png"}
-    payload = {"meta": meta, "headline": summary, "categories": categories, "questions": [outcome_record(o) for o in outcomes]}
+    payload = {"meta": meta, "headline": summary, "categories": categories, "groups": groups or {}, "questions": [outcome_record(o) for o in outcomes]}
     paths["json"].write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
     paths["markdown"].write_text(markdown(summary, categories, outcomes, meta), encoding="utf-8")
     write_chart(paths["chart"], categories)

@@ -67,3 +67,20 @@ def test_gate_allows_one_question_on_small_metrics():
     baseline = {"tolerance": 0.03, "metrics": {"abstain_recall": 0.5}, "counts": {"abstain_recall": 24}}
     assert compare_to_baseline({"abstain_recall": 0.5 - 1 / 24}, baseline) == []
     assert compare_to_baseline({"abstain_recall": 0.5 - 2 / 24}, baseline)
+
+
+def test_groups_by_style_and_kind_of_unanswerable_question():
+    from eval.harness import QuestionOutcome, per_group
+
+    outcomes = [
+        QuestionOutcome("a", "number", "q", True, True, relevant=[True], sentence_ok=True, span_ok=True, style="keywords"),
+        QuestionOutcome("b", "number", "q", True, False, relevant=[False], style="keywords"),
+        QuestionOutcome("c", "unanswerable", "q", False, False, trap=True),
+        QuestionOutcome("d", "unanswerable", "q", False, True, trap=True),
+        QuestionOutcome("e", "unanswerable", "q", False, False, trap=False),
+        QuestionOutcome("f", "unanswerable", "q", False, True),  # not marked: in neither group
+    ]
+    groups = per_group(outcomes)
+    assert groups["style: keywords"] == {"n": 2, "hit@1": 0.5, "sentence": 0.5, "span": 1.0, "false_abstain": 0.5}
+    assert groups["near-topic traps"] == {"n": 2, "abstained": 0.5}
+    assert groups["off-topic"] == {"n": 1, "abstained": 1.0}
