@@ -85,7 +85,7 @@ def analyze(text: str) -> Question:
     """Parse the question once; every later stage reads this record."""
     doc = parse_question(text)
     wh = next((t for t in doc if t.lower_ in WH_WORDS), None)
-    focus_tokens = focus_phrase(doc, wh)
+    focus_tokens = focus_phrase(doc, wh) if wh is not None else keyword_kind(doc)
     head = focus_tokens[-1] if focus_tokens else None
     kind = answer_type(wh, head)
     verb = main_verb(doc, wh)
@@ -167,9 +167,16 @@ def focus_phrase_after(doc, start: int) -> list:
     return words
 
 
+def keyword_kind(doc) -> list:
+    """Typed as keywords ("brazil gdp contraction 2019 to 2021 percent"), a question has no
+    wh-word; the last of its nouns that names a kind of answer stands in for one."""
+    kinds = [t for t in doc if t.pos_ in {"NOUN", "PROPN"} and t.lemma_.casefold() in KIND_OF]
+    return kinds[-1:]
+
+
 def answer_type(wh, head) -> str:
     if wh is None:
-        return "other"
+        return KIND_OF.get(head.lemma_.casefold(), "other") if head is not None else "other"
     word = wh.lower_
     if word in WH_TYPES:
         return WH_TYPES[word]

@@ -40,3 +40,9 @@ def test_the_name_of_something_asks_for_that_thing():
 def test_a_kind_from_elsewhere_replaces_the_type_and_its_labels():
     q = analyze("Which think tank published the report?").of_kind("organisation")
     assert q.answer_type == "organisation" and "ORG" in q.labels
+
+
+def test_keyword_questions_take_their_kind_from_their_last_kind_noun():
+    assert analyze("brazil per capita gdp contraction 2019 to 2021 percent").answer_type == "number"
+    assert analyze("del rio haitians how many").answer_type == "number"
+    assert analyze("fifth ministerial host country").answer_type == "place"
