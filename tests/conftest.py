@@ -16,6 +16,15 @@ PRIMARY = SHARED / "corpus" / "primary"
 PDF_SAMPLES = SHARED / "pdf-samples"
 SEEDS = SHARED / "corpus" / "seeds"
 
+def free_port() -> int:
+    """A loopback port nothing listens on now, for a server a test starts."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def small_corpus(folder: Path) -> Path:
     """Two short seed articles copied into `folder`: a corpus that indexes in a second."""
     folder.mkdir(parents=True, exist_ok=True)

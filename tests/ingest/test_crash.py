@@ -27,7 +27,7 @@ import pytest
 
 from ingest.store import read_index
 from answers import Answerer
-from tests.conftest import CORPUS, PDF_SAMPLES, PRIMARY, ROOT, requires_shared
+from tests.conftest import CORPUS, PDF_SAMPLES, PRIMARY, ROOT, free_port, requires_shared
 from tests.fakes import FakeEncoder
 
 pytestmark = [requires_shared, pytest.mark.slow]
@@ -157,14 +157,6 @@ def test_the_readme_way_serves_after_the_kills(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_ready(port: int) -> bool:
