@@ -9,12 +9,12 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def retriever(real_index):
+def qa(real_index):
     return Answerer.load(real_index)
 
 
-def test_number_question_gets_the_short_span(retriever):
-    result = retriever.ask("How many Haitians arrived in Del Rio?")
+def test_number_question_gets_the_short_span(qa):
+    result = qa.ask("How many Haitians arrived in Del Rio?")
     assert result.answerable
     assert "15,000" in result.answer.text and len(result.answer.text) < 20
     assert "Del Rio" in result.answer.sentence
@@ -22,33 +22,41 @@ def test_number_question_gets_the_short_span(retriever):
 
 
 @pytest.mark.parametrize("question", ["Who won the 2018 World Cup?", "What is the capital of Australia?", "How do I bake sourdough bread?"])
-def test_off_topic_questions_abstain_but_list_related_passages(retriever, question):
-    result = retriever.ask(question)
+def test_off_topic_questions_abstain_but_list_related_passages(qa, question):
+    result = qa.ask(question)
     assert not result.answerable and result.answer is None and result.passages == []
     assert result.related
 
 
-def test_plainly_answered_questions_are_not_refused(retriever):
+def test_plainly_answered_questions_are_not_refused(qa):
     for question in [
         "When was the Los Angeles Declaration adopted?",
-        "Who is the author of the Carnegie paper?",
+        "Which program is Katie Tobin a nonresident scholar in?",
         "How much was the World Bank loan for Costa Rica?",
     ]:
-        assert retriever.ask(question).answerable, question
+        assert qa.ask(question).answerable, question
+
+
+def test_a_question_the_text_does_not_state_is_refused_rather_than_answered_wrongly(qa):
+    # The paper's author is in its metadata and its byline, not in a sentence: the best sentence
+    # ("Prior to joining Carnegie, the author served ... as President Joe Biden's top migration
+    # adviser") names another person. The earlier system answered "Joe Biden's".
+    result = qa.ask("Who is the author of the Carnegie paper?")
+    assert not result.answerable or "Tobin" in result.answer.text
 
 
 @pytest.mark.skipif(not PRIMARY.is_dir(), reason="../shared/corpus/primary is absent: the readout is one side of the disagreement")
-def test_disagreeing_sources_are_both_returned(retriever):
-    result = retriever.ask("On what date did the White House host the Los Angeles Declaration implementation meeting?", k=5)
+def test_disagreeing_sources_are_both_returned(qa):
+    result = qa.ask("On what date did the White House host the Los Angeles Declaration implementation meeting?", k=5)
     texts = " ".join(h.passage.text for h in result.passages)
     values = {result.answer.text, *(a.text for a in result.alternatives)}
     assert any("26" in v for v in values) and any("27" in v for v in values), values
     assert "September 26" in texts and "September 27" in texts
 
 
-def test_two_different_facts_are_not_shown_as_a_disagreement(retriever):
+def test_two_different_facts_are_not_shown_as_a_disagreement(qa):
     # "almost 1 million border encounters in U.S. fiscal year 2019" (one article) and "more than
     # 2 million in both 2022 and 2023" (another) count different years, not the same thing
-    result = retriever.ask("Approximately how many border encounters did the United States record in fiscal year 2019?")
+    result = qa.ask("Approximately how many border encounters did the United States record in fiscal year 2019?")
     assert result.answerable and "1 million" in result.answer.text
     assert result.alternatives == []
