@@ -18,7 +18,7 @@ from answers.alternatives import alternatives
 from answers.answerability import AnswerabilityModel
 from answers.question import Question
 from answers.reader import Choice, Reader
-from answers.records import Answer, Result
+from answers.records import Result
 from ingest.embed import Encoder
 from ingest.records import Document, Passage
 from retrieval import Filters, Hit, Retriever

@@ -3,7 +3,7 @@ cleaned document text, so `document.text[start:end]` reproduces it exactly."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ingest.records import Passage
 from retrieval.query import Query

@@ -18,7 +18,6 @@ import json
 import math
 import os
 import random
-import shutil
 import statistics
 import sys
 import tempfile
