@@ -91,7 +91,7 @@ def analyze(text: str) -> Question:
     verb = main_verb(doc, wh)
     return Question(
         text=text,
-        terms=content_terms(text),
+        terms=with_lemmas(content_terms(text), doc),
         answer_type=kind,
         labels=LABELS.get(kind, ()),
         focus=tuple(t for token in focus_tokens for t in word_terms(token.text)),
@@ -104,6 +104,18 @@ def analyze(text: str) -> Question:
         wants_list=bool(head is not None and head.tag_ in {"NNS", "NNPS"}) or bool(re.search(r"\bwhat are the\b|\blist\b", text, re.I)),
         parse=from_doc(doc),
     )
+
+
+def with_lemmas(terms: tuple[str, ...], doc) -> tuple[str, ...]:
+    """The terms, plus the stem of each content word's lemma where stemming misses it: the
+    stemmer leaves "held" as "held", the lemma makes it "hold", which matches "holding"."""
+    extra = []
+    for token in doc:
+        if token.pos_ in {"VERB", "NOUN"} and token.lemma_.casefold() != token.lower_:
+            lemma = word_terms(token.lemma_)
+            if lemma and lemma[0] not in terms and lemma[0] not in extra:
+                extra.append(lemma[0])
+    return terms + tuple(extra)
 
 
 def parse_question(text: str):

@@ -46,3 +46,8 @@ def test_keyword_questions_take_their_kind_from_their_last_kind_noun():
     assert analyze("brazil per capita gdp contraction 2019 to 2021 percent").answer_type == "number"
     assert analyze("del rio haitians how many").answer_type == "number"
     assert analyze("fifth ministerial host country").answer_type == "place"
+
+
+def test_the_terms_take_in_the_lemma_the_stemmer_misses():
+    assert "hold" in analyze("When was the implementation meeting held?").terms
+    assert "lead" in analyze("Who led the delegation?").terms
