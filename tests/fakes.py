@@ -38,3 +38,16 @@ class FakeExtractor:
         end = start + (parse.tokens[-1].end if parse is not None and parse.tokens else 0)
         found = [m for m in re.finditer(r"\d[\d,]*", text[start:end])]
         return [Candidate(start + m.start(), start + m.end(), "CARDINAL", 1.0, 1.0 / (1 + n)) for n, m in enumerate(found)]
+
+
+class ExplodingAnswerer:
+    """An answerer whose ask fails unexpectedly; everything else is the wrapped one's."""
+
+    def __init__(self, qa) -> None:
+        self.qa = qa
+
+    def ask(self, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    def __getattr__(self, name):
+        return getattr(self.qa, name)

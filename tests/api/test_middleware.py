@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from citeqa.settings import Settings
+from tests.fakes import ExplodingAnswerer
 
 DOC_ID = "002_76273a1899057d0f"
 # Every GET route, path parameters filled in; test_every_get_route_is_listed keeps it complete.
@@ -123,14 +124,7 @@ def test_requests_beyond_the_bound_are_shed_with_503_and_retry_after(fake_qa):
 
 
 def test_failed_requests_give_their_slot_back(fake_qa):
-    class Exploding:
-        def ask(self, *args, **kwargs):
-            raise RuntimeError("boom")
-
-        def __getattr__(self, name):
-            return getattr(fake_qa, name)
-
-    with TestClient(create_app(Settings(max_in_flight=1), qa=Exploding()), raise_server_exceptions=False) as c:
+    with TestClient(create_app(Settings(max_in_flight=1), qa=ExplodingAnswerer(fake_qa)), raise_server_exceptions=False) as c:
         for _ in range(3):
             assert c.get("/api/ask", params={"q": "pillars"}).status_code == 500
         assert c.get("/api/documents").status_code == 200

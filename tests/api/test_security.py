@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.security import PAGE_POLICY, docs_policy
+from tests.fakes import ExplodingAnswerer
 
 FIXED = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
 
@@ -67,14 +68,7 @@ def test_the_page_needs_nothing_inline(client):
 
 
 def test_unexpected_errors_carry_the_headers_too(fake_qa):
-    class Exploding:
-        def ask(self, *args, **kwargs):
-            raise RuntimeError("boom")
-
-        def __getattr__(self, name):
-            return getattr(fake_qa, name)
-
-    with TestClient(create_app(qa=Exploding()), raise_server_exceptions=False) as c:
+    with TestClient(create_app(qa=ExplodingAnswerer(fake_qa)), raise_server_exceptions=False) as c:
         response = c.post("/api/ask", json={"question": "pillars"})
     assert response.status_code == 500 and response.json() == {"detail": "internal error"}
     assert response.headers["content-security-policy"] == PAGE_POLICY
