@@ -178,6 +178,7 @@ def main() -> None:
     ap.add_argument("--pools", default="/tmp/pools")
     ap.add_argument("--docs", default="/tmp/fresh/docs")
     ap.add_argument("--out", default=str(OUT))
+    ap.add_argument("--held-out", default="eval/questions.jsonl", help="dev and test questions: drafted pairs close to one are dropped")
     args = ap.parse_args()
     rng = random.Random(SEED)
     import spacy
@@ -313,8 +314,23 @@ def main() -> None:
                 for s in rng.sample(sents, min(2, len(sents))):
                     add(tmpl.format(e=name), s, 0, "tmpl_trap", check_dev=True)
 
+    # --- pairs drafted by hand from the documents in a second round (drafted_pairs.jsonl):
+    # near-topic traps paired with the sentence they are about, and answering pairs; those close
+    # to any dev or test question are dropped (their text is read for that and nothing else) ---
+    drafted = Path(__file__).with_name("drafted_pairs.jsonl")
+    if drafted.is_file():
+        held_out = [content_tokens(json.loads(line)["question"]) for line in Path(args.held_out).read_text(encoding="utf-8").splitlines()
+                    if line.strip() and json.loads(line)["split"] != "train"] if Path(args.held_out).is_file() else []
+        for line in drafted.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            t = content_tokens(r["question"])
+            if any(len(t & d) / max(1, len(t | d)) >= 0.5 for d in held_out):
+                dropped["drafted_near_held_out"] += 1
+                continue
+            add(r["question"], r["sentence"], int(r["label"]), r["source"], check_dev=True)
+
     # --- keyword-style rewrites ---
-    base = [r for r in rows if r["source"] in ("pool_pos", "draft_pos", "trap_neg", "draft_trap", "swap_pred")]
+    base = [r for r in rows if r["source"] in ("pool_pos", "draft_pos", "trap_neg", "draft_trap", "swap_pred", "draft2_pos", "draft2_trap")]
     firsts = {}
     for r in base:  # one sentence per (question, label): positives all, negatives the first two
         k = (r["question"], r["label"])
