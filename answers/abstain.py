@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from answers.question import Question
+from answers.question import YEAR, Question
 from ingest.lexical import word_terms
 from retrieval.query import QUESTION_STEMS, US
 from retrieval.sentences import coverage
@@ -40,7 +40,6 @@ __all__ = ["Calibration", "Signals", "abstain_features", "abstain_probability", 
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 FEATURES = ("dense", "coverage", "typed_missing", "unknown", "missing_keys", "predicate_sentence", "predicate_passage", "answerability", "binding")
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,8 @@ class Answerer:
         return Result(q.text, True, answer, hits, [], timings, alternatives=[a for _, a in others])
 
     def read(self, question: str, *, k: int = 5, filters: Filters | None = None, timings: dict | None = None) -> tuple[Question, Ranking, Choice | None]:
-        """The question analysed, its ranking and the chosen sentence: what abstention sees."""
+        """The question analysed, its ranking and the chosen sentence: what abstention sees,
+        and what the answer would be without it (the eval asks what a refusal withheld)."""
         timings = timings if timings is not None else {}
         step = time.perf_counter()
         q = self.reader.question(validate_question(question))
@@ -134,7 +135,3 @@ class Answerer:
         dated = " ".join(self.retriever.documents[d].metadata.date for d in (passage.doc_id, *passage.also_in) if d in self.retriever.documents)
         other_year = states_other_year(q.text, text[choice.sentence.start : choice.sentence.end], f"{passage.text} {dated}")
         return abstain_probability(self.abstention_features(q, ranking, choice), self.calibration, other_year=other_year)
-
-    def answer_candidate(self, question: str) -> tuple[Question, Ranking, Choice | None]:
-        """What the answer would be without abstention (the eval asks what a refusal withheld)."""
-        return self.read(question)

@@ -40,7 +40,7 @@ OFF_TOPIC_DENSE = 0.27
 def collect(qa: Answerer, split: str) -> tuple[np.ndarray, np.ndarray]:
     rows, labels = [], []
     for question in load_questions(split=split):
-        q, ranking, choice = qa.answer_candidate(question.question)
+        q, ranking, choice = qa.read(question.question)
         if choice is None:
             continue
         rows.append(qa.abstention_features(q, ranking, choice))

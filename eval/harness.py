@@ -103,7 +103,7 @@ def score_question(qa: Answerer, q: Question, k: int) -> QuestionOutcome:
         cited = qa.passage(result.answer.passage_id).text
         outcome.cite_ok = contains_answer(cited, q.answers, q.required)
     else:  # what the refusal cost: would the withheld answer have been right?
-        _, _, withheld = qa.answer_candidate(q.question)
+        _, _, withheld = qa.read(q.question)
         if withheld is not None:
             passage = qa.passages[withheld.sentence.passage_index]
             sentence = qa.document(passage.doc_id).text[withheld.sentence.start : withheld.sentence.end]
