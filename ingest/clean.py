@@ -33,7 +33,8 @@ YEAR_FOOTNOTE = re.compile(r"(?<=\b(?:19|20)\d\d[.,])\d{1,3}(?=\s+[A-Za-z(]|$)")
 # A footnote set off by a space after a sentence: "the country. 14 Venezuela's".
 SPACED_FOOTNOTE = re.compile(r"(?<=[^\d\s][.!?\"”’)])( \d{1,3})(?=\s+[A-Z\"“]|\s*$)")
 MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
-MARKDOWN_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+# a wrapped line break may fall inside the emphasis (it becomes a space later), a paragraph break may not
+MARKDOWN_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)((?:[^*\n]|\n(?![ \t]*\n))+?)(?<=\S)\*(?![\w*])")
 LATEX_UNDERLINE = re.compile(r"\$\\underline\{(.*?)\}\$", re.S)
 STRAY_BOLD = re.compile(r"\*\*")
 
