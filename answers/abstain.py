@@ -32,13 +32,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from answers.question import YEAR, Question
-from ingest.lexical import word_terms
+from ingest.lexical import fold_accents, word_terms
 from retrieval.query import QUESTION_STEMS, US
 from retrieval.sentences import coverage
 
-__all__ = ["Calibration", "Signals", "abstain_features", "abstain_probability", "states_other_year", "CALIBRATION_PATH", "FEATURES"]
+__all__ = ["TRANSLINGUAL", "Calibration", "Signals", "abstain_features", "abstain_probability", "states_other_year", "CALIBRATION_PATH", "FEATURES"]
 
 CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
+# the key of calibration.json holding the model for questions ranked by the multilingual
+# sentence vectors (their similarities and features read on another scale)
+TRANSLINGUAL = "translingual"
 FEATURES = ("dense", "coverage", "typed_missing", "unknown", "missing_keys", "predicate_sentence", "predicate_passage", "answerability", "binding")
 
 
@@ -58,8 +61,13 @@ class Calibration:
     off_topic_dense: float = 0.27
 
     @classmethod
-    def load(cls, path: Path = CALIBRATION_PATH) -> Calibration:
+    def load(cls, path: Path = CALIBRATION_PATH, *, group: str = "") -> Calibration | None:
+        """The English model (the file's top level), or a `group`'s; None when the file has no such group."""
         record = json.loads(path.read_text(encoding="utf-8"))
+        if group:
+            record = record.get(group)
+            if record is None:
+                return None
         fields = {k: tuple(v) if isinstance(v, list) else v for k, v in record.items() if k in cls.__dataclass_fields__}
         return cls(**fields)
 
@@ -86,8 +94,11 @@ def name_words(text: str) -> list[str]:
 
 
 def unknown_names(question: Question, vocabulary: frozenset[str]) -> list[str]:
-    """Names and numbers of the question that the corpus never uses."""
-    return [name for name in name_words(question.text) if (tokens := word_terms(name)) and not any(t in vocabulary for t in tokens)]
+    """Names and numbers of the question that the corpus never uses (with or without accents)."""
+    return [
+        name for name in name_words(question.text)
+        if (tokens := word_terms(name)) and not any(t in vocabulary for t in tokens + word_terms(fold_accents(name)))
+    ]
 
 
 def key_terms(question: Question) -> list[str]:
@@ -96,8 +107,8 @@ def key_terms(question: Question) -> list[str]:
 
 def present(term: str, terms: frozenset[str]) -> bool:
     """A name is present when a term starts with its stem ("colombian" ~ "colombia")."""
-    prefix = term if term.isdigit() else term[: max(4, len(term) - 3)]
-    return any(t.startswith(prefix) for t in terms)
+    prefixes = {t if t.isdigit() else t[: max(4, len(t) - 3)] for t in (term, fold_accents(term))}
+    return any(t.startswith(prefix) for t in terms for prefix in prefixes)
 
 
 def abstain_features(question: Question, signals: Signals, vocabulary: frozenset[str], idf: dict[str, float]) -> tuple[float, ...]:

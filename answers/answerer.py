@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from answers.abstain import Calibration, Signals, abstain_features, abstain_probability, states_other_year
+from answers.abstain import TRANSLINGUAL, Calibration, Signals, abstain_features, abstain_probability, states_other_year
 from answers.alternatives import alternatives
 from answers.answerability import AnswerabilityModel
 from answers.question import Question
@@ -33,15 +33,23 @@ __all__ = ["Answerer"]
 class Answerer:
     """Loaded once, then safe to share between threads: questions only fill caches."""
 
-    def __init__(self, retriever: Retriever, reader: Reader, answerability: AnswerabilityModel, calibration: Calibration | None = None) -> None:
+    def __init__(
+        self, retriever: Retriever, reader: Reader, answerability: AnswerabilityModel, calibration: Calibration | None = None,
+        translingual_calibration: Calibration | None = None,
+    ) -> None:
         self.retriever = retriever
         self.reader = reader
         self.answerability = answerability
         self.calibration = calibration or Calibration.load()
+        # questions ranked by the multilingual sentence vectors have their own abstention model
+        self.translingual_calibration = translingual_calibration or Calibration.load(group=TRANSLINGUAL) or self.calibration
 
     @classmethod
-    def load(cls, index_dir: Path, *, model: str | None = None, encoder: Encoder | None = None, config: RetrievalConfig | None = None) -> Answerer:
-        retriever = Retriever.load(index_dir, model=model, encoder=encoder, config=config)
+    def load(
+        cls, index_dir: Path, *, model: str | None = None, encoder: Encoder | None = None, config: RetrievalConfig | None = None,
+        multilingual_encoder: Encoder | None = None,
+    ) -> Answerer:
+        retriever = Retriever.load(index_dir, model=model, encoder=encoder, config=config, multilingual_encoder=multilingual_encoder)
         reader = Reader(retriever.documents, retriever.passages, retriever.parse_records, retriever.idf)
         return cls(retriever, reader, AnswerabilityModel())
 
@@ -87,7 +95,7 @@ class Answerer:
         step = time.perf_counter()
         answer = self.reader.answer(choice) if choice else None
         others = alternatives(q, ranking, choice, answer, reader=self.reader, retriever=self.retriever) if answer else []
-        refuse = choice is None or self.abstain_score(q, ranking, choice) > self.calibration.threshold
+        refuse = choice is None or self.abstain_score(q, ranking, choice) > self.calibration_for(ranking).threshold
         timings["answer"] = round(timings.pop("read", 0.0) + ms_since(step), 3)
         order = [r.index for r in ranking.ranked]
         marks: dict[int, tuple[Highlight, ...]] = {}
@@ -98,15 +106,16 @@ class Answerer:
         hits = self.retriever.hits(order, ranking, k, marks)
         timings["total"] = ms_since(started)
         if refuse:
-            return Result(question=q.text, answerable=False, answer=None, passages=[], related=hits, timings_ms=timings)
-        return Result(q.text, True, answer, hits, [], timings, alternatives=[a for _, a in others])
+            return Result(question=q.text, answerable=False, answer=None, passages=[], related=hits, timings_ms=timings, lang=q.lang)
+        return Result(q.text, True, answer, hits, [], timings, alternatives=[a for _, a in others], lang=q.lang)
 
     def read(self, question: str, *, k: int = 5, filters: Filters | None = None, timings: dict | None = None) -> tuple[Question, Ranking, Choice | None]:
         """The question analysed, its ranking and the chosen sentence: what abstention sees,
         and what the answer would be without it (the eval asks what a refusal withheld)."""
         timings = timings if timings is not None else {}
         step = time.perf_counter()
-        q = self.reader.question(validate_question(question))
+        text = validate_question(question)
+        q = self.reader.question(text, self.retriever.detect_language(text))
         timings["analyze"] = ms_since(step)
         ranking = self.retriever.rank(q.query, k=k, filters=filters, timings=timings)
         step = time.perf_counter()
@@ -134,4 +143,7 @@ class Answerer:
         # the year a document is dated counts as mentioned: questions date facts by their source
         dated = " ".join(self.retriever.documents[d].metadata.date for d in (passage.doc_id, *passage.also_in) if d in self.retriever.documents)
         other_year = states_other_year(q.text, text[choice.sentence.start : choice.sentence.end], f"{passage.text} {dated}")
-        return abstain_probability(self.abstention_features(q, ranking, choice), self.calibration, other_year=other_year)
+        return abstain_probability(self.abstention_features(q, ranking, choice), self.calibration_for(ranking), other_year=other_year)
+
+    def calibration_for(self, ranking: Ranking) -> Calibration:
+        return self.translingual_calibration if ranking.translingual else self.calibration

@@ -65,11 +65,12 @@ class Question:
     names: tuple[str, ...]  # entities and proper nouns the question names
     wants_list: bool
     parse: SentenceParse
+    lang: str = "en"  # ISO 639-1; other languages are read by answers/translingual.py
 
     @property
     def query(self) -> Query:
         """What the ranking reads of the question."""
-        return Query(self.text, self.terms)
+        return Query(self.text, self.terms, self.lang)
 
     @property
     def spanned(self) -> bool:

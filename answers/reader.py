@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from answers.extract import Candidate, EntityExtractor, Extractor
 from answers.lexicon import Lexicon
 from answers.question import Question, analyze
+from answers.translingual import analyze_translingual, cognates
 from answers.records import Answer
 from ingest.parse import SentenceParse
 from ingest.records import Document, Passage
@@ -55,9 +56,14 @@ class Reader:
         self.extractor = extractor or EntityExtractor(idf, self.lexicon)
         self.config = config or ReaderConfig()
 
-    def question(self, text: str) -> Question:
+    def question(self, text: str, lang: str = "en") -> Question:
         """The question analysed, with the kind the corpus gives its focus noun when the
-        short table does not know it ("which think tank" -> an organisation)."""
+        short table does not know it ("which think tank" -> an organisation). Questions in
+        other languages are read by their own question words (answers/translingual.py)."""
+        if lang != "en":
+            q = analyze_translingual(text, lang)
+            kind = next(filter(None, map(self.lexicon.kind_of, cognates(q.head_lemma))), None) if q.head_lemma else None
+            return q.of_kind(kind) if kind else q
         q = analyze(text)
         if q.answer_type == "other" and q.head_lemma:
             kind = self.lexicon.kind_of(q.head_lemma)

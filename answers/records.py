@@ -35,3 +35,4 @@ class Result:
     timings_ms: dict[str, float] = field(default_factory=dict)
     # Answers from other sources that state a different value (sources disagree).
     alternatives: list[Answer] = field(default_factory=list)
+    lang: str = "en"  # the question's language (ISO 639-1); answers are quoted from the English sources

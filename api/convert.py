@@ -30,7 +30,7 @@ def answer_out(qa: Answerer, answer: Answer) -> AnswerOut:
 
 def ask_out(qa: Answerer, result: Result, took_ms: float) -> AskOut:
     return AskOut(
-        question=result.question, answerable=result.answerable,
+        question=result.question, lang=result.lang, answerable=result.answerable,
         answer=answer_out(qa, result.answer) if result.answer else None,
         alternatives=[answer_out(qa, a) for a in result.alternatives],
         passages=[passage_out(qa, h) for h in result.passages],

@@ -86,6 +86,7 @@ class AnswerOut(BaseModel):
 
 class AskOut(BaseModel):
     question: str
+    lang: str = Field(description="The question's language (ISO 639-1, detected); answers are quoted from the English sources")
     answerable: bool
     answer: AnswerOut | None
     alternatives: list[AnswerOut]

@@ -24,11 +24,19 @@ def main() -> None:
     args = parser.parse_args()
     qa = Answerer.load(args.index)
     qa.warm()  # as the service does after loading
-    questions = [q.question for q in load_questions()]
+    questions = load_questions()
     for question in questions[:20]:
-        qa.ask(question)
+        qa.ask(question.question)
+    english = [q.question for q in questions if q.lang == "en"]
+    other = [q.question for q in questions if q.lang != "en"]
+    for label, group in (("questions in English", english), ("questions in other languages", other)):
+        if group:
+            report(qa, group, args.rounds, f"{label} on {args.index}")
+
+
+def report(qa: Answerer, questions: list[str], rounds: int, label: str) -> None:
     totals, stages = [], defaultdict(list)
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         for question in questions:
             analyze.cache_clear()  # every call parses its question, as a question never asked before does
             started = time.perf_counter()
@@ -36,13 +44,12 @@ def main() -> None:
             totals.append((time.perf_counter() - started) * 1000)
             for stage, ms in result.timings_ms.items():
                 stages[stage].append(ms)
-    print(f"ask on {args.index}: {len(qa.passages)} passages, {len(totals)} calls ({len(questions)} questions x {args.rounds})")
+    print(f"{label}: {len(qa.passages)} passages, {len(totals)} calls ({len(questions)} questions x {rounds})")
     print(f"  median {statistics.median(totals):.2f} ms   p95 {percentile(totals, 95):.2f} ms   max {max(totals):.2f} ms")
     print("  stage      median ms   p95 ms")
     for stage in ("analyze", "encode", "bm25", "dense", "fusion", "rerank", "answer", "total"):
         values = stages.get(stage, [0.0])
         print(f"  {stage:<9} {statistics.median(values):>9.3f} {percentile(values, 95):>8.3f}")
-
 
 if __name__ == "__main__":
     main()

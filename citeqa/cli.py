@@ -60,6 +60,7 @@ def ingest(
     model: Annotated[Optional[str], typer.Option(help="Embedding model name.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit non-zero when any file is skipped.")] = False,
     parse: Annotated[bool, typer.Option("--parse/--no-parse", help="Parse every sentence for the answer layer (spaCy; ~10 ms a sentence). Without it answers are whole sentences.")] = True,
+    multilingual: Annotated[bool, typer.Option("--multilingual/--no-multilingual", help="Embed every sentence with the multilingual model too, for questions in Spanish, Portuguese, French... (~30 ms a sentence).")] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Clean, chunk and index SOURCES into an index folder (atomic, incremental)."""
@@ -83,6 +84,7 @@ def ingest(
             pdf_timeout=settings.pdf_timeout,
             progress=sys.stderr.isatty() and not as_json,
             parse=parse,
+            multilingual=multilingual_encoder(settings) if multilingual else None,
         )
     except CiteqaError as exc:
         fail(str(exc))
@@ -98,11 +100,20 @@ def ingest(
         raise typer.Exit(1)
 
 
+def multilingual_encoder(settings: Settings):
+    """(model, encoder factory) for the multilingual sentence vectors, or None when turned off."""
+    from ingest.embed import load_encoder
+
+    name = settings.multilingual_model
+    return (name, lambda: load_encoder(name)) if name else None
+
+
 def print_ingest_report(report) -> None:
     typer.echo(
         f"indexed {report.documents} documents, {report.passages} passages "
         f"({report.embedded} embedded, {report.reused_embeddings} reused, "
-        f"{report.duplicates_collapsed} duplicates collapsed; {report.parsed} sentences parsed, {report.reused_parses} reused) "
+        f"{report.duplicates_collapsed} duplicates collapsed; {report.parsed} sentences parsed, {report.reused_parses} reused; "
+        f"{report.multilingual_embedded} sentences embedded for other languages, {report.multilingual_reused} reused) "
         f"in {report.seconds:.1f} s -> {report.index}"
     )
     for entry in report.skipped:
@@ -183,7 +194,10 @@ def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_jso
         fail("--split must be train, dev, test, tuning or all", 2)
     if index is None:
         index = settings.index_dir.parent / "eval-index"
-        run_ingest(default_sources(), index, model=settings.model, encoder_factory=lambda: load_encoder(settings.model))
+        run_ingest(
+            default_sources(), index, model=settings.model, encoder_factory=lambda: load_encoder(settings.model),
+            multilingual=multilingual_encoder(settings),
+        )
     qa = Answerer.load(index, model=settings.model)
     outcomes, skipped = run_eval(qa, load_questions(questions_path or QUESTIONS_PATH, split=split))
     summary, categories, groups = headline(outcomes), per_category(outcomes), per_group(outcomes)
@@ -226,10 +240,16 @@ def print_eval(summary: dict, categories: dict, groups: dict, meta: dict, paths:
             typer.echo(f"    {name:<13} n={row['n']:<3} {row['hit@1']} / {row['hit@5']} / {row['sentence']} / {row['span']}")
     typer.echo("  by how questions are typed (hit@1 / sentence / span / wrongly refused), and unanswerable ones by kind:")
     for name, row in groups.items():
+        if name.startswith("language:"):
+            continue
         if "abstained" in row:
             typer.echo(f"    {name:<17} n={row['n']:<3} abstained {row['abstained']}")
         else:
             typer.echo(f"    {name:<17} n={row['n']:<3} {row['hit@1']} / {row['sentence']} / {row['span']} / {row['false_abstain']}")
+    typer.echo("  by language (hit@1 / hit@5 / sentence / span / wrongly refused / unanswerable refused):")
+    for name, row in groups.items():
+        if name.startswith("language:"):
+            typer.echo(f"    {name[10:]:<4} n={row['n']:<4} {row['hit@1']} / {row['hit@5']} / {row['sentence']} / {row['span']} / {row['false_abstain']} / {row['abstained']}")
     typer.echo(f"reports: {paths['markdown']}, {paths['json']}, {paths['chart']}")
 
 

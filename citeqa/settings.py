@@ -17,6 +17,8 @@ class Settings(BaseSettings):
 
     index_dir: Path = Path(".citeqa/index")
     model: str = "all-MiniLM-L6-v2"
+    # sentence vectors for questions in other languages (ingest/multilingual.py); "" turns them off
+    multilingual_model: str = "multilingual-e5-small"
     pdf_timeout: float = 60.0
     ann: str = "auto"
     reload_interval: float = 2.0  # seconds between checks for a re-ingested index; 0 disables

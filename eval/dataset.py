@@ -33,6 +33,7 @@ class Question:
     required: tuple[str, ...] = field(default=())
     style: str = "plain"  # how it is typed: plain, keywords, typo, rambling
     trap: bool | None = None  # unanswerable: a near-topic trap (True) or off-topic (False); None when not marked
+    lang: str = "en"  # the question's language (ISO 639-1); the sources stay English
 
     @property
     def answerable(self) -> bool:
@@ -60,6 +61,7 @@ def load_questions(path: Path = QUESTIONS_PATH, *, split: str | None = None) -> 
                 required=tuple(record.get("required", ())),
                 style=record.get("style", "plain"),
                 trap=record.get("trap"),
+                lang=record.get("lang", "en"),
             )
         )
     wanted = {"train", "dev"} if split == "tuning" else {split}
@@ -106,12 +108,14 @@ def validate_one(q: Question, documents: dict[str, str]) -> list[str]:
 
 
 def split_balance(questions: list[Question]) -> list[str]:
-    """Each category's questions are split evenly (within one) between dev and test."""
+    """Each category's questions are split evenly (within one) between dev and test, among the
+    English questions and among those in other languages (drafted and split as their own batch)."""
     problems = []
-    for category in CATEGORIES:
-        counts = Counter(q.split for q in questions if q.category == category)
-        if abs(counts["dev"] - counts["test"]) > 1:
-            problems.append(f"category {category}: dev {counts['dev']} vs test {counts['test']}")
+    for group, members in (("English", [q for q in questions if q.lang == "en"]), ("other languages", [q for q in questions if q.lang != "en"])):
+        for category in CATEGORIES:
+            counts = Counter(q.split for q in members if q.category == category)
+            if abs(counts["dev"] - counts["test"]) > 1:
+                problems.append(f"category {category} ({group}): dev {counts['dev']} vs test {counts['test']}")
     return problems
 
 

@@ -50,6 +50,7 @@ class QuestionOutcome:
     latency_ms: float = 0.0
     style: str = "plain"
     trap: bool | None = None
+    lang: str = "en"
 
     @property
     def rank(self) -> int | None:
@@ -81,7 +82,7 @@ def score_question(qa: Answerer, q: Question, k: int) -> QuestionOutcome:
     started = time.perf_counter()
     result = qa.ask(q.question, k=k)
     latency = (time.perf_counter() - started) * 1000
-    outcome = QuestionOutcome(q.id, q.category, q.question, q.answerable, result.answerable, latency_ms=round(latency, 2), style=q.style, trap=q.trap)
+    outcome = QuestionOutcome(q.id, q.category, q.question, q.answerable, result.answerable, latency_ms=round(latency, 2), style=q.style, trap=q.trap, lang=q.lang)
     ranked = result.passages if result.answerable else result.related
     outcome.returned = [{"passage_id": h.passage.passage_id, "doc_id": h.passage.doc_id, "text": h.passage.text[:160]} for h in ranked[:5]]
     outcome.cite_valid = offsets_valid(qa, result)
@@ -203,7 +204,24 @@ def per_group(outcomes: list[QuestionOutcome]) -> dict[str, dict[str, float]]:
         items = [o for o in outcomes if not o.gold_answerable and o.trap is marked]
         if items:
             table[name] = {"n": len(items), "abstained": mean_or_zero(float(not o.answerable) for o in items)}
+    for lang in sorted({o.lang for o in outcomes}):
+        table[f"language: {lang}"] = language_row([o for o in outcomes if o.lang == lang])
     return table
+
+
+def language_row(outcomes: list[QuestionOutcome]) -> dict[str, float]:
+    """One language's questions: ranking and answers of the answerable ones, refusals of the rest."""
+    answerable = [o for o in outcomes if o.gold_answerable]
+    unanswerable = [o for o in outcomes if not o.gold_answerable]
+    spans = [o for o in answerable if o.span_ok is not None]
+    return {
+        "n": len(outcomes), "hit@1": mean_or_zero(hit_at(o.relevant, 1) for o in answerable),
+        "hit@5": mean_or_zero(hit_at(o.relevant, 5) for o in answerable),
+        "sentence": mean_or_zero(float(o.sentence_ok) for o in answerable),
+        "span": mean_or_zero(float(o.span_ok) for o in spans) if spans else None,
+        "false_abstain": mean_or_zero(float(not o.answerable) for o in answerable),
+        "abstained": mean_or_zero(float(not o.answerable) for o in unanswerable) if unanswerable else None,
+    }
 
 
 def outcome_record(outcome: QuestionOutcome) -> dict:

@@ -19,6 +19,7 @@ from ingest.dedup import collapse_duplicates
 from ingest.embed import Encoder
 from ingest.lexical import bm25_tokens
 from ingest.loaders import load_document
+from ingest.multilingual import SentenceVectors, embed_sentences, sentence_texts
 from ingest.parse import parse_passages, parser_version
 from ingest.records import Document, Passage
 from ingest.sources import discover
@@ -40,6 +41,8 @@ class IngestReport:
     reused_embeddings: int = 0
     parsed: int = 0
     reused_parses: int = 0
+    multilingual_embedded: int = 0
+    multilingual_reused: int = 0
     duplicates_collapsed: int = 0
     index: str = ""
 
@@ -70,8 +73,10 @@ def ingest(
     max_words: int = MAX_WORDS,
     progress: bool = False,
     parse: bool = True,
+    multilingual: tuple[str, Callable[[], Encoder]] | None = None,
 ) -> IngestReport:
-    """Build the index of `paths` into `index_dir`; the encoder loads only if something needs embedding."""
+    """Build the index of `paths` into `index_dir`; the encoder loads only if something needs embedding.
+    `multilingual` (model name, encoder factory) adds sentence vectors for questions in other languages."""
     started = time.perf_counter()
     report = IngestReport(index=str(index_dir))
     with ingest_lock(index_dir):
@@ -85,11 +90,15 @@ def ingest(
         previous = read_previous(index_dir)
         embeddings = embed_passages(passages, model, encoder_factory, previous, report, progress)
         parses = parse_sentences(documents, passages, previous, report, progress) if parse else []
+        sentence_vectors = embed_multilingual(documents, passages, multilingual, previous, report, progress) if multilingual else None
         bm25 = build_bm25([p.text for p in passages])
         # the sources are recorded so that a corrupt index can be rebuilt from them (`rebuild`)
         sources = [str(Path(p).resolve()) for p in paths]
         extra = {"sources": sources, "parser": parser_version() if parse else ""}
-        write_index(index_dir, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, parses=parses, model=model, ann=ann, extra=extra)
+        write_index(
+            index_dir, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, parses=parses, model=model, ann=ann,
+            multilingual=sentence_vectors, extra=extra,
+        )
     per_doc = {d.doc_id: 0 for d in documents}
     for passage in passages:
         per_doc[passage.doc_id] += 1
@@ -111,7 +120,11 @@ def rebuild(index_dir: Path, *, encoder_factory: Callable[[str], Encoder], pdf_t
         raise CorpusError(f"cannot rebuild {index_dir}: its sources are gone ({', '.join(missing)})")
     model = recorded["model"]
     ann = recorded.get("ann") if recorded.get("ann") in {"flat", "hnsw"} else "auto"
-    return ingest(paths, index_dir, model=model, encoder_factory=lambda: encoder_factory(model), ann=ann, pdf_timeout=pdf_timeout)
+    other = (recorded.get("multilingual") or {}).get("model")
+    multilingual = (other, lambda: encoder_factory(other)) if other else None
+    return ingest(
+        paths, index_dir, model=model, encoder_factory=lambda: encoder_factory(model), ann=ann, pdf_timeout=pdf_timeout, multilingual=multilingual,
+    )
 
 
 @contextmanager
@@ -193,6 +206,20 @@ def parse_sentences(documents: list[Document], passages: list[Passage], previous
     bar.close()
     report.reused_parses = len(records) - report.parsed
     return records
+
+
+def embed_multilingual(documents, passages, multilingual, previous: IndexData | None, report: IngestReport, progress: bool) -> SentenceVectors:
+    """Vectors of every passage sentence for other languages, reusing the current build's by text."""
+    model, factory = multilingual
+    old = previous.multilingual if previous is not None else None
+    old_texts = sentence_texts(old, previous.documents, previous.passages) if old is not None else []
+    bar = tqdm(desc="embedding sentences (multilingual)", unit="sentence", disable=not progress)
+    vectors, report.multilingual_embedded = embed_sentences(
+        {d.doc_id: d for d in documents}, passages, model=model, encoder_factory=factory, previous=old, previous_texts=old_texts, progress=bar.update,
+    )
+    bar.close()
+    report.multilingual_reused = len(vectors.rows) - report.multilingual_embedded
+    return vectors
 
 
 def build_bm25(texts: list[str]):

@@ -9,6 +9,8 @@ Layout of an index folder DIR:
                           embeddings.npy
                           dense.faiss
                           bm25/...
+                          parses.jsonl           sentence parses (ingest/parse.py)
+                          multilingual*.npy|.faiss  sentence vectors for other languages (ingest/multilingual.py)
 
 A build is written into a temporary folder and only then linked as `current`
 with one rename, so a crash or Ctrl-C mid-ingest leaves the previous index
@@ -29,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from citeqa.errors import IndexCorrupt, IndexNotFound
+from ingest.multilingual import SentenceVectors, read_sentence_vectors, write_sentence_vectors
 from ingest.records import Document, Metadata, Passage
 
 __all__ = ["IndexData", "write_index", "read_index", "read_manifest", "recorded_build_settings", "current_build", "FORMAT_VERSION"]
@@ -51,6 +54,7 @@ class IndexData:
     bm25: object
     path: Path
     parse_records: list[dict] = field(default_factory=list)  # one per sentence (ingest/parse.py); empty if not parsed
+    multilingual: SentenceVectors | None = None  # sentence vectors for other languages (ingest/multilingual.py)
 
 
 def current_build(index_dir: Path) -> Path:
@@ -131,6 +135,7 @@ def write_index(
     model: str,
     ann: str = "auto",
     parses: list[dict] | None = None,
+    multilingual: SentenceVectors | None = None,
     extra: dict | None = None,
 ) -> Path:
     """Write a complete build next to the current one and switch `current` to it."""
@@ -143,7 +148,7 @@ def write_index(
     try:
         final = write_build(
             staging, builds / build_id, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, parses=parses or [],
-            model=model, ann=ann, extra=extra,
+            model=model, ann=ann, extra=extra, multilingual=multilingual,
         )
     except BaseException:  # Ctrl-C or SIGTERM too: leave no staging folder behind
         shutil.rmtree(staging, ignore_errors=True)
@@ -153,11 +158,17 @@ def write_index(
     return final
 
 
-def write_build(staging: Path, final: Path, *, documents, passages, embeddings, bm25, parses, model: str, ann: str, extra: dict | None) -> Path:
+def write_build(
+    staging: Path, final: Path, *, documents, passages, embeddings, bm25, parses, model: str, ann: str, extra: dict | None,
+    multilingual: SentenceVectors | None = None,
+) -> Path:
     """Fill `staging` with every file and the manifest, then rename it to `final`."""
     faiss_index, ann_kind = build_faiss_index(embeddings, ann)
     write_build_files(staging, documents, passages, embeddings, faiss_index, bm25)
     write_jsonl(staging / "parses.jsonl", parses)
+    if multilingual is not None:
+        sentence_index, _ = build_faiss_index(multilingual.vectors, ann)
+        extra = {**(extra or {}), "multilingual": write_sentence_vectors(staging, multilingual, sentence_index)}
     files = {p.relative_to(staging).as_posix(): sha256_of(p) for p in sorted(staging.rglob("*")) if p.is_file()}
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -253,10 +264,11 @@ def read_index(index_dir: Path, *, verify: bool = True) -> IndexData:
         faiss_index = faiss.read_index(str(build / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
         parse_records = read_jsonl(build / "parses.jsonl") if (build / "parses.jsonl").is_file() else []
+        multilingual = read_sentence_vectors(build, manifest["multilingual"]) if manifest.get("multilingual") else None
     except Exception as exc:  # noqa: BLE001 - any parse failure of an index file is corruption
         raise IndexCorrupt(f"{build}: cannot load index files ({type(exc).__name__}: {exc})") from exc
     check_consistency(build, manifest, passages, embeddings, faiss_index)
-    return IndexData(manifest, documents, passages, embeddings, faiss_index, bm25, build, parse_records)
+    return IndexData(manifest, documents, passages, embeddings, faiss_index, bm25, build, parse_records, multilingual)
 
 
 def verify_files(build: Path, manifest: dict) -> None:

@@ -1,4 +1,9 @@
-"""First-stage ranking: BM25 and dense candidates, fused."""
+"""First-stage ranking: BM25 and dense candidates, fused.
+
+An English question is embedded by the index's model and searched among the
+passages; a question in another language by the multilingual model among the
+passages' sentences (ingest/multilingual.py), a passage scoring as its best
+sentence, with more weight on the dense side (its words rarely match BM25's)."""
 
 from __future__ import annotations
 
@@ -8,13 +13,16 @@ import numpy as np
 
 from ingest.embed import Encoder
 from ingest.records import Document, Passage
+from ingest.multilingual import SentenceVectors
 from ingest.store import IndexData
 from retrieval.filters import filter_mask
 from retrieval.fusion import convex_fusion, reciprocal_rank_fusion
 from retrieval.query import Query
 from retrieval.records import Filters
 
-__all__ = ["FirstStage", "MODES", "ms_since"]
+__all__ = ["FirstStage", "MODES", "ms_since", "ENGLISH"]
+
+ENGLISH = "en"
 
 MODES = frozenset({"dense", "bm25", "hybrid"})
 
@@ -26,9 +34,15 @@ def ms_since(started: float) -> float:
 class FirstStage:
     """Candidates from each index, and their fusion (convex or reciprocal rank)."""
 
-    def __init__(self, data: IndexData, encoder: Encoder, *, fusion: str, alpha: float, rrf_k: int, candidates: int) -> None:
+    def __init__(
+        self, data: IndexData, encoder: Encoder, *, fusion: str, alpha: float, rrf_k: int, candidates: int,
+        multilingual_encoder: Encoder | None = None, translingual_alpha: float = 0.8,
+    ) -> None:
         self.data = data
         self.encoder = encoder
+        self.sentences: SentenceVectors | None = data.multilingual if multilingual_encoder is not None else None
+        self.multilingual_encoder = multilingual_encoder
+        self.translingual_alpha = translingual_alpha
         self.passages: list[Passage] = data.passages
         self.documents: dict[str, Document] = data.documents
         self.bm25_vocab = data.bm25.vocab_dict
@@ -50,31 +64,57 @@ class FirstStage:
         top = np.argsort(-scores, kind="stable")[:k]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
 
-    def fuse(self, dense: dict[int, float], lexical: dict[int, float]) -> dict[int, float]:
+    def dense_by_sentence(self, query: np.ndarray, k: int, mask: np.ndarray | None) -> dict[int, float]:
+        """The k passages whose best sentence is nearest the question, scored by that sentence."""
+        rows = self.sentences.rows
+        passages_of = rows[:, 0]
+        wanted = k * 8 if mask is None else k * 8 + int((~mask[passages_of]).sum())
+        scores, ids = self.sentences.faiss_index.search(query.reshape(1, -1).astype(np.float32), min(wanted, len(rows)))
+        best: dict[int, float] = {}
+        for i, score in zip(ids[0], scores[0]):
+            passage = int(passages_of[i]) if i >= 0 else -1
+            if passage < 0 or passage in best or (mask is not None and not mask[passage]):
+                continue
+            best[passage] = float(score)  # results come best first: the first is the passage's best sentence
+            if len(best) == k:
+                break
+        return best
+
+    def translingual(self, question: Query) -> bool:
+        """Ranked by the multilingual sentence vectors: a question not in English, when the index has them."""
+        return question.lang != ENGLISH and self.sentences is not None and len(self.sentences.rows) > 0
+
+    def fuse(self, dense: dict[int, float], lexical: dict[int, float], alpha: float | None = None) -> dict[int, float]:
         if self.fusion == "convex":
-            return convex_fusion(dense, lexical, self.alpha)
+            return convex_fusion(dense, lexical, self.alpha if alpha is None else alpha)
         rank = lambda scores: sorted(scores, key=lambda i: (-scores[i], i))  # noqa: E731
         return reciprocal_rank_fusion([rank(dense), rank(lexical)], self.rrf_k)
 
-    def rank(self, question: Query, k: int, filters: Filters | None, mode: str, timings: dict) -> tuple[list[tuple[int, float]], dict[int, float]]:
-        """Ranked (passage index, score), and the dense scores of the candidates."""
+    def rank(
+        self, question: Query, k: int, filters: Filters | None, mode: str, timings: dict
+    ) -> tuple[list[tuple[int, float]], dict[int, float], np.ndarray | None]:
+        """Ranked (passage index, score), the dense scores of the candidates, and for a question
+        ranked by sentence its multilingual vector (None otherwise)."""
         mask = filter_mask(self.passages, self.documents, filters)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
         depth = max(k, self.candidates)
+        translingual = self.translingual(question)
+        query = None
         if mode in {"dense", "hybrid"}:
             started = time.perf_counter()
-            query = self.encoder.encode([question.text])[0]
+            query = (self.multilingual_encoder if translingual else self.encoder).encode_query(question.text)
             timings["encode"] = ms_since(started)
             started = time.perf_counter()
-            dense = self.dense(query, depth, mask)
+            dense = self.dense_by_sentence(query, depth, mask) if translingual else self.dense(query, depth, mask)
             timings["dense"] = ms_since(started)
         if mode in {"bm25", "hybrid"}:
             started = time.perf_counter()
             lexical = self.lexical(question.terms, depth, mask)
             timings["bm25"] = ms_since(started)
         started = time.perf_counter()
-        fused = self.fuse(dense, lexical) if mode == "hybrid" else (dense if mode == "dense" else lexical)
+        alpha = self.translingual_alpha if translingual else None
+        fused = self.fuse(dense, lexical, alpha) if mode == "hybrid" else (dense if mode == "dense" else lexical)
         ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
         timings["fusion"] = ms_since(started)
-        return ranked, dense
+        return ranked, dense, (query if translingual else None)

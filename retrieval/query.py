@@ -20,6 +20,7 @@ QUESTION_STEMS = frozenset({"mani", "much", "whi", "what", "when", "which", "who
 class Query:
     text: str
     terms: tuple[str, ...]  # stemmed content terms, as the BM25 index sees them
+    lang: str = "en"  # the question's language: others are ranked by the multilingual sentence vectors
 
 
 def content_terms(text: str) -> tuple[str, ...]:
@@ -28,5 +29,5 @@ def content_terms(text: str) -> tuple[str, ...]:
     return tuple(t for t in bm25_tokens([US.sub("United States", text)])[0] if t not in QUESTION_STEMS)
 
 
-def make_query(text: str) -> Query:
-    return Query(text, content_terms(text))
+def make_query(text: str, lang: str = "en") -> Query:
+    return Query(text, content_terms(text), lang)

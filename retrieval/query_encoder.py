@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.embed import Encoder, load_encoder, model_dir_for
+from ingest.embed import MULTILINGUAL_MODEL, Encoder, load_encoder, model_dir_for
 
 __all__ = ["OnnxEncoder", "load_query_encoder"]
 
@@ -50,9 +50,14 @@ class OnnxEncoder:
             vectors[row] = pooled[0] / max(float(np.linalg.norm(pooled[0])), 1e-12)
         return vectors
 
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
 
 def load_query_encoder(name: str, *, prefer_onnx: bool = True) -> Encoder:
     """The fastest available encoder that matches the model `name` the index was built with."""
+    if name == MULTILINGUAL_MODEL:
+        return load_encoder(name, threads=1)  # a question is short: more threads cost more than they save
     if prefer_onnx and name in ONNX_EXPORTS:
         try:
             module = __import__(ONNX_EXPORTS[name])

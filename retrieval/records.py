@@ -57,3 +57,4 @@ class Ranking:
     query: Query
     ranked: list[Ranked]  # the reranked head, then the rest of the first stage
     top_dense: float  # the best dense similarity of any candidate: how near the corpus is at all
+    translingual: bool = False  # ranked by the multilingual sentence vectors (a question not in English)

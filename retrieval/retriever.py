@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from citeqa.errors import BadQuestion, ModelMismatch, UnknownId
+from ingest.chunk import is_heading
 from ingest.dedup import shingles
 from ingest.embed import Encoder
 from ingest.lexical import bm25_tokens
@@ -26,6 +27,7 @@ from ingest.records import Document, Passage
 from ingest.store import IndexData, read_index
 from retrieval.first_stage import MODES, FirstStage, ms_since
 from retrieval.fusion import minmax
+from retrieval.language import LanguageDetector
 from retrieval.query import Query, make_query
 from retrieval.query_encoder import load_query_encoder
 from retrieval.quotes import MIN_QUOTE_CHARS, QuoteIndex, QuoteMatch
@@ -56,12 +58,17 @@ class RetrievalConfig:
     weights: dict[str, float] = field(default_factory=lambda: {"fused": 1.0, "coverage": 1.0, "order": 0.2, "reference": 0.5, "source": 0.3})
     sentence_order: float = 0.3  # weight of term order against coverage when a passage's sentences are compared
     sentences_per_passage: int = 2  # the best sentences kept with each reranked passage
+    translingual_alpha: float = 0.6  # dense weight for questions ranked by the multilingual sentence vectors (chosen on tuning, README)
+    # a multilingual cosine at or below the first reads as no match, at or above the second as a full one
+    similarity_range: tuple[float, float] = (0.75, 0.95)
 
 
 class Retriever:
     """Loaded once, then safe to share between threads: queries only fill caches."""
 
-    def __init__(self, data: IndexData, encoder: Encoder, config: RetrievalConfig | None = None) -> None:
+    def __init__(
+        self, data: IndexData, encoder: Encoder, config: RetrievalConfig | None = None, *, multilingual_encoder: Encoder | None = None
+    ) -> None:
         self.data = data
         self.encoder = encoder
         self.config = config or RetrievalConfig()
@@ -73,8 +80,13 @@ class Retriever:
         self.idf = Idf({t: bm25_idf(n, len(self.passages)) for t, n in frequency.items()})
         self.vocabulary = frozenset(self.idf)
         self.first = FirstStage(
-            data, encoder, fusion=self.config.fusion, alpha=self.config.alpha, rrf_k=self.config.rrf_k, candidates=self.config.candidates
+            data, encoder, fusion=self.config.fusion, alpha=self.config.alpha, rrf_k=self.config.rrf_k, candidates=self.config.candidates,
+            multilingual_encoder=multilingual_encoder, translingual_alpha=self.config.translingual_alpha,
         )
+        self.language = LanguageDetector.from_texts(d.text for d in self.documents.values())
+        rows = data.multilingual.rows if data.multilingual is not None else np.zeros((0, 3), dtype=np.int64)
+        # the multilingual sentence rows of passage i are sentence_rows[i]:sentence_rows[i + 1]
+        self.sentence_rows = np.searchsorted(rows[:, 0], np.arange(len(self.passages) + 1))
         self.sentences = SentenceStore(self.passages, self.documents)
         self.manifest: dict = data.manifest
         self.parse_records: list[dict] = data.parse_records  # ingest's sentence parses, for the answer layer
@@ -88,22 +100,27 @@ class Retriever:
 
     @classmethod
     def load(
-        cls, index_dir: Path, *, model: str | None = None, encoder: Encoder | None = None, config: RetrievalConfig | None = None
+        cls, index_dir: Path, *, model: str | None = None, encoder: Encoder | None = None, config: RetrievalConfig | None = None,
+        multilingual_encoder: Encoder | None = None,
     ) -> Retriever:
-        """Load an index; a `model` or `encoder` other than the one it was built with is refused."""
+        """Load an index; a `model` or `encoder` other than the one it was built with is refused.
+        The multilingual encoder is the one the build records, unless one is given."""
         data = read_index(index_dir)
         built_with = data.manifest["model"]
         wanted = encoder.name if encoder is not None else (model or built_with)
         if wanted != built_with:
             raise ModelMismatch(f"index {index_dir} was built with model {built_with!r}, not {wanted!r}; re-run ingest with --model {wanted}")
         encoder = encoder or load_query_encoder(built_with)
+        multilingual = multilingual_encoder
+        if multilingual is None and data.multilingual is not None:
+            multilingual = load_query_encoder(data.multilingual.model)
         if len(data.passages) < FAISS_THREAD_LIMIT:
             import faiss
 
             faiss.omp_set_num_threads(1)  # OpenMP threads cost more than they save on a small index
         if encoder.dim != data.manifest["dimension"]:
             raise ModelMismatch(f"model {wanted!r} makes {encoder.dim}-d vectors; the index holds {data.manifest['dimension']}-d")
-        return cls(data, encoder, config)
+        return cls(data, encoder, config, multilingual_encoder=multilingual)
 
     # -- lookups -----------------------------------------------------------------
 
@@ -128,6 +145,10 @@ class Retriever:
         """Every sentence of a passage, as offsets into its document."""
         return self.sentences.sentences(index).spans
 
+    def detect_language(self, question: str) -> str:
+        """The ISO 639-1 code of the question's language (retrieval/language.py)."""
+        return self.language.detect(question)
+
     def warm(self) -> None:
         """Encode once, so that the first question does not pay for loading the encoder."""
         self.first.rank(make_query("warm up"), 1, None, "hybrid", {})
@@ -137,29 +158,33 @@ class Retriever:
         if mode not in MODES:
             raise BadQuestion("mode must be dense, bm25 or hybrid")
         q = make_query(validate_question(question))
-        ranked, _ = self.first.rank(q, k, filters, mode, timings if timings is not None else {})
+        ranked, _, _ = self.first.rank(q, k, filters, mode, timings if timings is not None else {})
         return [Hit(self.passages[i], float(s), n + 1) for n, (i, s) in enumerate(ranked[:k])]
 
     def rank(self, query: Query, *, k: int = 5, filters: Filters | None = None, timings: dict | None = None) -> Ranking:
         """First stage, then the rerank of its head; each reranked passage keeps its best
         sentences for the answer layer."""
         timings = timings if timings is not None else {}
-        ranked, dense = self.first.rank(query, max(k, self.config.rerank_depth), filters, "hybrid", timings)
+        ranked, dense, vector = self.first.rank(query, max(k, self.config.rerank_depth), filters, "hybrid", timings)
         step = time.perf_counter()
-        reranked = self.rerank(ranked, query)
+        reranked = self.rerank(ranked, query, vector)
         timings["rerank"] = ms_since(step)
-        return Ranking(query, reranked, max(dense.values(), default=0.0))
+        return Ranking(query, reranked, max(dense.values(), default=0.0), translingual=vector is not None)
 
     # -- rerank and answer -------------------------------------------------------
 
-    def rerank(self, ranked: list[tuple[int, float]], query: Query) -> list[Ranked]:
-        """Rescore the head of the first-stage ranking by its passages' best sentences."""
+    def rerank(self, ranked: list[tuple[int, float]], query: Query, vector: np.ndarray | None = None) -> list[Ranked]:
+        """Rescore the head of the first-stage ranking by its passages' best sentences: by their
+        terms, or for a question in another language (`vector`) by their multilingual similarity."""
         head = ranked[: self.config.rerank_depth]
         fused = minmax(np.array([s for _, s in head], dtype=np.float64)) if head else np.array([])
         w = self.config.weights
         rescored = []
         for (index, _), fused_score in zip(head, fused):
-            top = self.sentences.top(index, query.terms, self.idf, self.config.sentence_order, self.config.sentences_per_passage)
+            if vector is None:
+                top = self.sentences.top(index, query.terms, self.idf, self.config.sentence_order, self.config.sentences_per_passage)
+            else:
+                top = self.similar_sentences(index, vector, self.config.sentences_per_passage)
             score = w["fused"] * fused_score
             if self.config.rerank and top:
                 score += w["coverage"] * top[0].coverage + w["order"] * top[0].order
@@ -169,6 +194,21 @@ class Retriever:
             rescored.append(Ranked(index, float(score), tuple(top)))
         rescored.sort(key=lambda item: (-item.score, item.index))
         return rescored + [Ranked(i, float(s) * 1e-3, ()) for i, s in ranked[self.config.rerank_depth :]]
+
+    def similar_sentences(self, index: int, vector: np.ndarray, n: int) -> list[ScoredSentence]:
+        """A passage's n sentences nearest a question in another language; their coverage is the
+        multilingual cosine rescaled to 0..1 (RetrievalConfig.similarity_range)."""
+        first, last = self.sentence_rows[index], self.sentence_rows[index + 1]
+        vectors = self.data.multilingual
+        similarity = vectors.vectors[first:last] @ vector
+        low, high = self.config.similarity_range
+        text = self.documents[self.passages[index].doc_id].text
+        scored = [
+            ScoredSentence(index, int(start), int(end), float(np.clip((s - low) / (high - low), 0.0, 1.0)), 0.0)
+            for (_, start, end), s in zip(vectors.rows[first:last], similarity)
+            if not is_heading(text[int(start) : int(end)])
+        ]
+        return sorted(scored, key=lambda s: (-s.coverage, s.start))[:n]
 
     def is_reference(self, index: int) -> bool:
         """Reference lists cite other works: evidence of sources, rarely the answer."""

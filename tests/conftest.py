@@ -48,11 +48,14 @@ def real_index(tmp_path_factory) -> Path:
     """The bundled corpus (plus the primary texts when ../shared is here), indexed
     with the real model. Built once: the encoder is the expensive part."""
     from ingest.build import ingest
-    from ingest.embed import load_encoder
+    from ingest.embed import MULTILINGUAL_MODEL, load_encoder
 
     index_dir = tmp_path_factory.mktemp("real-index")
     sources = [CORPUS] + ([PRIMARY] if PRIMARY.is_dir() else [])
-    ingest(sources, index_dir, model="all-MiniLM-L6-v2", encoder_factory=lambda: load_encoder("all-MiniLM-L6-v2"))
+    ingest(
+        sources, index_dir, model="all-MiniLM-L6-v2", encoder_factory=lambda: load_encoder("all-MiniLM-L6-v2"),
+        multilingual=(MULTILINGUAL_MODEL, lambda: load_encoder(MULTILINGUAL_MODEL)),
+    )
     return index_dir
 
 

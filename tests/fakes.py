@@ -27,6 +27,9 @@ class FakeEncoder:
         norms[norms == 0] = 1.0
         return vectors / norms
 
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
 
 class FakeExtractor:
     """Candidates are the sentence's digit runs, all of one label, scored by position:

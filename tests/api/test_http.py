@@ -31,6 +31,14 @@ def test_post_ask_returns_the_documented_shape(client):
         assert set(body["answer"]) >= {"text", "sentence", "doc_id", "passage_id", "start", "end"}
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"), [("How many Haitians arrived in Del Rio?", "en"), ("¿Cuántos haitianos llegaron a Del Rio?", "es"), ("Quantos haitianos chegaram a Del Rio?", "pt")]
+)
+def test_the_response_says_which_language_the_question_was_read_in(client, question, lang):
+    body = client.post("/api/ask", json={"question": question}).json()
+    assert body["lang"] == lang and body["question"] == question
+
+
 def test_get_ask_with_filters(client):
     body = client.get("/api/ask", params={"q": "migration pact", "k": 5, "publisher": "Migration Policy Institute"}).json()
     for p in body["passages"] + body["related"]:
