@@ -53,10 +53,14 @@
     return t("locale");
   }
 
+  function currentTable() {
+    return has(STRINGS, lang) ? STRINGS[lang] : STRINGS.en;
+  }
+
   /* The string `key` in the current language (English where a table lacks it),
    * with {name}s filled from vars. */
   function t(key, vars) {
-    var table = has(STRINGS, lang) ? STRINGS[lang] : STRINGS.en;
+    var table = currentTable();
     var text = has(table, key) ? table[key] : has(STRINGS.en, key) ? STRINGS.en[key] : key;
     if (!vars) return text;
     return text.replace(/\{(\w+)\}/g, function (whole, name) { return has(vars, name) ? String(vars[name]) : whole; });
@@ -70,14 +74,13 @@
   function counted(key, n) {
     var category = n === 1 ? "one" : "other";
     try { category = new Intl.PluralRules(locale()).select(n); } catch (e) { /* the English rule */ }
-    var table = has(STRINGS, lang) ? STRINGS[lang] : STRINGS.en;
-    return t(has(table, key + "." + category) ? key + "." + category : key + ".other", { n: formatNumber(n) });
+    return t(has(currentTable(), key + "." + category) ? key + "." + category : key + ".other", { n: formatNumber(n) });
   }
 
   var ISO_DATE = /^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$/;
 
-  /* A source's date (YYYY, YYYY-MM or YYYY-MM-DD) as the visitor's language
-   * writes it; anything else as it came. */
+  /* A date (YYYY-MM or YYYY-MM-DD) as the visitor's language writes it; a year
+   * alone, or anything else, as it came. */
   function formatDate(value) {
     var m = ISO_DATE.exec(value || "");
     if (!m) return value;
@@ -139,7 +142,7 @@
     drawSourceList();
     drawError();
     if (shownData) render(shownData);
-    else if (inFlight) statusLine.textContent = t("statusSearching");
+    if (inFlight) statusLine.textContent = t("statusSearching");
   }
 
   /* ---------- small DOM helpers (text only) ---------- */
@@ -478,8 +481,7 @@
   }
 
   function kindLabel(kind) {
-    var table = has(STRINGS, lang) ? STRINGS[lang] : STRINGS.en;
-    return has(table, "kind." + kind) || has(STRINGS.en, "kind." + kind) ? t("kind." + kind) : kind;
+    return has(STRINGS.en, "kind." + kind) ? t("kind." + kind) : kind;
   }
 
   /* The source list in its state: loading, failed, or drawn (keeping the ticks). */
