@@ -3,11 +3,20 @@
  * Every string from the API or the user goes into the page through
  * textContent / createTextNode (see el()), never as markup: the sources and
  * questions are untrusted text. Links are only made for http(s) URLs.
+ *
+ * The page's own words come from i18n.js (window.CITEQA_STRINGS) through t():
+ * the visitor's choice in the language switch (kept in localStorage), else the
+ * first of navigator.languages the table has, else English.
  */
 (function () {
   "use strict";
 
   var DEFAULT_K = 5;
+  var STRINGS = window.CITEQA_STRINGS || { en: {} };
+  var LANG_KEY = "citeqa.lang";
+  // The indexed sources are English: their text is marked lang="en" so a screen
+  // reader voices it as English under a translated page.
+  var SOURCE_LANG = "en";
   var form = document.getElementById("ask-form");
   var input = document.getElementById("question");
   var askButton = document.getElementById("ask-button");
@@ -20,12 +29,121 @@
   var results = document.getElementById("results");
   var statusLine = document.getElementById("status");
   var resultsBody = document.getElementById("results-body");
+  var langSwitch = document.getElementById("lang-switch");
+  var langSelect = document.getElementById("lang-select");
 
   var documentsById = Object.create(null);
   var documentsReady = null; // Promise resolved once the source list is drawn
   var pendingDocIds = [];     // doc ids from the URL, ticked once the list loads
   var inFlight = null;        // AbortController of the current request
   var requestSeq = 0;
+  var lang = "en";
+  var sourcesState = "loading";  // "loading", "failed", or the array of documents
+  var shownData = null;          // the response on screen, redrawn on a language switch
+  var shownError = null;         // {key, vars} or {text} (a server's detail), likewise
+  var askedTitle = null;         // the question in the tab title, if one is shown
+
+  /* ---------- the page's language ---------- */
+
+  function has(table, key) {
+    return Object.prototype.hasOwnProperty.call(table, key);
+  }
+
+  function locale() {
+    return t("locale");
+  }
+
+  function currentTable() {
+    return has(STRINGS, lang) ? STRINGS[lang] : STRINGS.en;
+  }
+
+  /* The string `key` in the current language (English where a table lacks it),
+   * with {name}s filled from vars. */
+  function t(key, vars) {
+    var table = currentTable();
+    var text = has(table, key) ? table[key] : has(STRINGS.en, key) ? STRINGS.en[key] : key;
+    if (!vars) return text;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) { return has(vars, name) ? String(vars[name]) : whole; });
+  }
+
+  function formatNumber(n) {
+    try { return new Intl.NumberFormat(locale()).format(n); } catch (e) { return String(n); }
+  }
+
+  /* "{n} passages" in the plural form the language uses for n. */
+  function counted(key, n) {
+    var category = n === 1 ? "one" : "other";
+    try { category = new Intl.PluralRules(locale()).select(n); } catch (e) { /* the English rule */ }
+    return t(has(currentTable(), key + "." + category) ? key + "." + category : key + ".other", { n: formatNumber(n) });
+  }
+
+  var ISO_DATE = /^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$/;
+
+  /* A date (YYYY-MM or YYYY-MM-DD) as the visitor's language writes it; a year
+   * alone, or anything else, as it came. */
+  function formatDate(value) {
+    var m = ISO_DATE.exec(value || "");
+    if (!m) return value;
+    var date = new Date(Date.UTC(+m[1], +m[2] - 1, m[3] ? +m[3] : 1));
+    var options = { year: "numeric", month: "long", timeZone: "UTC" };
+    if (m[3]) options.day = "numeric";
+    try { return new Intl.DateTimeFormat(locale(), options).format(date); } catch (e) { return value; }
+  }
+
+  function dateNode(value) {
+    return ISO_DATE.test(value) ? el("time", { datetime: value, text: formatDate(value) }) : value;
+  }
+
+  function storedLanguage() {
+    try { return window.localStorage.getItem(LANG_KEY); } catch (e) { return null; }  // storage may be off
+  }
+
+  function storeLanguage(code) {
+    try { window.localStorage.setItem(LANG_KEY, code); } catch (e) { /* the choice lasts this visit */ }
+  }
+
+  /* A choice made with the switch, else the first browser language with a table. */
+  function chooseLanguage() {
+    var stored = storedLanguage();
+    if (stored && has(STRINGS, stored)) return stored;
+    var preferred = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""];
+    for (var i = 0; i < preferred.length; i++) {
+      var primary = String(preferred[i]).toLowerCase().split("-")[0];
+      if (has(STRINGS, primary)) return primary;
+    }
+    return "en";
+  }
+
+  function drawLanguageSwitch() {
+    clear(langSelect);
+    Object.keys(STRINGS).forEach(function (code) {
+      var option = el("option", { value: code, lang: STRINGS[code].locale || code, text: STRINGS[code].languageName || code });
+      langSelect.appendChild(option);
+    });
+    langSelect.value = lang;
+    langSwitch.hidden = false;
+  }
+
+  /* Puts the page in `code`: the static text marked data-i18n, then whatever is drawn. */
+  function applyLanguage(code) {
+    lang = has(STRINGS, code) ? code : "en";
+    document.documentElement.lang = locale();
+    langSelect.value = lang;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-i18n]"), function (node) {
+      node.textContent = t(node.getAttribute("data-i18n"));
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-i18n-placeholder]"), function (node) {
+      node.setAttribute("placeholder", t(node.getAttribute("data-i18n-placeholder")));
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-i18n-content]"), function (node) {
+      node.setAttribute("content", t(node.getAttribute("data-i18n-content")));
+    });
+    if (askedTitle) document.title = askedTitle;
+    drawSourceList();
+    drawError();
+    if (shownData) render(shownData);
+    if (inFlight) statusLine.textContent = t("statusSearching");
+  }
 
   /* ---------- small DOM helpers (text only) ---------- */
 
@@ -65,8 +183,8 @@
     var href = safeUrl(url);
     if (!href) return null;
     return el("a", { href: href, target: "_blank", rel: "noopener noreferrer", className: "source-link" }, [
-      label || "Open source",
-      el("span", { className: "visually-hidden", text: " (opens in a new tab)" }),
+      label || t("sourceLink"),
+      el("span", { className: "visually-hidden", text: " " + t("newTab") }),
     ]);
   }
 
@@ -139,21 +257,33 @@
     return (doc && doc.title) || docId;
   }
 
+  /* Publisher, date and place in the source, as nodes: the publisher is the
+   * source's own (English) text, the date is written in the page's language. */
   function citationParts(item, where) {
     var parts = [];
-    if (item.publisher) parts.push(item.publisher);
-    if (item.date) parts.push(item.date);
+    if (item.publisher) parts.push(el("span", { lang: SOURCE_LANG, text: item.publisher }));
+    if (item.date) parts.push(dateNode(item.date));
     if (where) parts.push(where);
     return parts;
   }
 
+  /* parts with `separator` between them, for el()'s children. */
+  function joined(parts, separator) {
+    var out = [];
+    parts.forEach(function (part, i) {
+      if (i) out.push(separator);
+      out.push(part);
+    });
+    return out;
+  }
+
   function citeLine(item, extra) {
     var line = el("p", { className: "cite" }, [
-      el("cite", { text: item.title || item.doc_id }),
+      el("cite", { lang: SOURCE_LANG, text: item.title || item.doc_id }),
     ]);
     var parts = citationParts(item);
-    if (parts.length) line.appendChild(el("span", { className: "meta", text: " — " + parts.join(", ") }));
-    var link = sourceLink(item.url, "Source");
+    if (parts.length) line.appendChild(el("span", { className: "meta" }, [" — "].concat(joined(parts, ", "))));
+    var link = sourceLink(item.url, t("sourceLink"));
     if (link) {
       line.appendChild(document.createTextNode(" · "));
       line.appendChild(link);
@@ -168,7 +298,7 @@
   function passageRef(passageId, passages) {
     for (var i = 0; i < passages.length; i++) {
       if (passages[i].passage_id === passageId) {
-        return el("a", { href: "#passage-" + (i + 1), className: "passage-ref" }, ["passage [" + (i + 1) + "]"]);
+        return el("a", { href: "#passage-" + (i + 1), className: "passage-ref" }, [t("passageRef", { n: formatNumber(i + 1) })]);
       }
     }
     return null;
@@ -176,7 +306,7 @@
 
   /* The sentence with the answer span marked, as a <blockquote>. */
   function quotedAnswer(answer) {
-    var quote = el("blockquote", { className: "quote" });
+    var quote = el("blockquote", { className: "quote", lang: SOURCE_LANG });
     var para = el("p");
     markedText(para, answer.sentence || "", answer.sentence_start, [
       { start: answer.start, end: answer.end, kind: "answer" },
@@ -187,13 +317,26 @@
     return quote;
   }
 
+  /* The question's language as the API detected it ("es", "pt"...), or null
+   * where the response does not say or could not tell ("und"). */
+  function questionLanguage(data) {
+    return typeof data.lang === "string" && /^[a-z]{2,3}$/.test(data.lang) && data.lang !== "und" ? data.lang : null;
+  }
+
+  /* Whether to say the quotations are English: when the question was not asked
+   * in English; where the API does not say, when the page itself is not in English. */
+  function needsSourceNote(data) {
+    return (questionLanguage(data) || lang) !== SOURCE_LANG;
+  }
+
   function answerBlock(data) {
     var answer = data.answer;
     var box = el("article", { className: "answer", "aria-labelledby": "answer-heading" }, [
-      el("h2", { id: "answer-heading", text: "Answer" }),
-      el("p", { className: "answer-text" }, [el("strong", { text: answer.text })]),
+      el("h2", { id: "answer-heading", text: t("answerHeading") }),
+      el("p", { className: "answer-text", lang: SOURCE_LANG }, [el("strong", { text: answer.text })]),
       quotedAnswer(answer),
       citeLine(answer, passageRef(answer.passage_id, data.passages || [])),
+      needsSourceNote(data) ? el("p", { className: "source-note", text: t("sourceNote") }) : null,
     ]);
     if (data.alternatives && data.alternatives.length) box.appendChild(alternativesBlock(data));
     return box;
@@ -203,51 +346,53 @@
     var list = el("ul", { className: "alternatives" });
     data.alternatives.forEach(function (alt) {
       list.appendChild(el("li", null, [
-        el("p", { className: "answer-text" }, [el("strong", { text: alt.text })]),
+        el("p", { className: "answer-text", lang: SOURCE_LANG }, [el("strong", { text: alt.text })]),
         quotedAnswer(alt),
         citeLine(alt, passageRef(alt.passage_id, data.passages || [])),
       ]));
     });
     return el("section", { className: "disagree", "aria-labelledby": "disagree-heading" }, [
-      el("h3", { id: "disagree-heading", text: "Sources disagree:" }),
+      el("h3", { id: "disagree-heading", text: t("sourcesDisagree") }),
       list,
     ]);
   }
 
   function passageItem(passage, index) {
-    var where = passage.page !== null && passage.page !== undefined ? "p. " + passage.page : passage.section;
-    var meta = el("p", { className: "meta" });
+    var where = passage.page !== null && passage.page !== undefined
+      ? t("pageNumber", { page: formatNumber(passage.page) })
+      : passage.section && el("span", { lang: SOURCE_LANG, text: passage.section });
     var parts = citationParts(passage, where);
-    meta.appendChild(document.createTextNode(parts.join(" · ")));
-    var link = sourceLink(passage.url, "Source");
-    if (link) {
-      if (parts.length) meta.appendChild(document.createTextNode(" · "));
-      meta.appendChild(link);
-    }
-    var body = el("p", { className: "passage-text" });
+    var link = sourceLink(passage.url, t("sourceLink"));
+    if (link) parts.push(link);
+    var meta = el("p", { className: "meta" }, joined(parts, " · "));
+    var body = el("p", { className: "passage-text", lang: SOURCE_LANG });
     markedText(body, passage.text || "", passage.start, passage.highlights);
     var item = el("li", { id: "passage-" + (index + 1), className: "passage" }, [
       el("article", null, [
         el("h3", { className: "passage-title" }, [
           el("span", { className: "passage-number", "aria-hidden": "true", text: "[" + (index + 1) + "]" }),
-          el("span", { className: "visually-hidden", text: "Passage " + (index + 1) + ": " }),
-          el("cite", { text: passage.title || passage.doc_id }),
+          el("span", { className: "visually-hidden", text: t("passageLabel", { n: formatNumber(index + 1) }) + " " }),
+          el("cite", { lang: SOURCE_LANG, text: passage.title || passage.doc_id }),
         ]),
         meta,
         body,
       ]),
     ]);
     if (passage.also_in && passage.also_in.length) {
-      item.firstChild.appendChild(el("p", { className: "also-in", text: "Also in: " + passage.also_in.map(docTitle).join("; ") }));
+      item.firstChild.appendChild(el("p", { className: "also-in" }, [
+        t("alsoIn") + " ",
+        el("span", { lang: SOURCE_LANG, text: passage.also_in.map(docTitle).join("; ") }),
+      ]));
     }
     return item;
   }
 
-  function passageList(passages, heading, id) {
+  function passageList(passages, heading, id, note) {
     var list = el("ol", { className: "passages" });
     passages.forEach(function (p, i) { list.appendChild(passageItem(p, i)); });
     return el("section", { className: "passage-section", "aria-labelledby": id }, [
       el("h2", { id: id, text: heading }),
+      note ? el("p", { className: "source-note", text: note }) : null,
       list,
     ]);
   }
@@ -255,39 +400,58 @@
   /* ---------- rendering a response ---------- */
 
   function render(data) {
+    shownData = data;
     clear(resultsBody);
     // With no answer, any "answer" marks in the nearest passages are only
     // candidates the service rejected: styled down, not as answers.
     resultsBody.className = data.answerable && data.answer ? "answered" : "unanswered";
     var frag = document.createDocumentFragment();
-    frag.appendChild(el("p", { className: "asked" }, ["Question: ", el("q", { text: data.question })]));
+    frag.appendChild(el("p", { className: "asked" }, [t("asked") + " ", el("q", { lang: questionLanguage(data), text: data.question })]));
     if (data.answerable && data.answer) {
       frag.appendChild(answerBlock(data));
-      if (data.passages && data.passages.length) frag.appendChild(passageList(data.passages, "Cited passages", "passages-heading"));
+      if (data.passages && data.passages.length) frag.appendChild(passageList(data.passages, t("citedPassages"), "passages-heading"));
     } else {
       frag.appendChild(el("div", { className: "no-answer" }, [
-        el("h2", { id: "no-answer-heading", text: "The sources don't answer this question." }),
-        el("p", { text: "Nothing in the indexed sources states an answer. The passages nearest to the question are below; they may still be useful." }),
+        el("h2", { id: "no-answer-heading", text: t("noAnswerHeading") }),
+        el("p", { text: t("noAnswerBody") }),
       ]));
       var related = (data.related && data.related.length ? data.related : data.passages) || [];
-      if (related.length) frag.appendChild(passageList(related, "Nearest passages", "related-heading"));
-      else frag.appendChild(el("p", { className: "hint", text: "No passage matches the current filters." }));
+      var note = needsSourceNote(data) ? t("passagesNote") : null;
+      if (related.length) frag.appendChild(passageList(related, t("nearestPassages"), "related-heading", note));
+      else frag.appendChild(el("p", { className: "hint", text: t("noPassageMatches") }));
     }
     resultsBody.appendChild(frag);
     var count = (data.answerable ? data.passages : data.related) || [];
-    statusLine.textContent = (data.answerable ? "Answered" : "No answer") + " · " + count.length +
-      (count.length === 1 ? " passage" : " passages") +
-      (typeof data.took_ms === "number" ? " · " + Math.round(data.took_ms) + " ms" : "");
+    statusLine.textContent = [
+      t(data.answerable ? "statusAnswered" : "statusNoAnswer"),
+      counted("passages", count.length),
+      typeof data.took_ms === "number" ? t("milliseconds", { n: formatNumber(Math.round(data.took_ms)) }) : null,
+    ].filter(Boolean).join(" · ");
   }
 
-  function showError(message) {
+  /* Clears the results (and what a language switch would redraw). */
+  function clearResults() {
+    shownData = null;
+    clear(resultsBody);
+    statusLine.textContent = "";
+  }
+
+  /* error: {key, vars} for the page's own messages, {text} for a server's detail
+   * (which comes in English), or null to hide the alert. */
+  function showError(error) {
+    shownError = error || null;
+    drawError();
+  }
+
+  function drawError() {
     clear(errorBox);
-    if (!message) {
+    if (!shownError) {
       errorBox.hidden = true;
       return;
     }
     errorBox.hidden = false;
-    errorBox.appendChild(el("p", null, [el("strong", { text: "Error: " }), message]));
+    var message = shownError.key ? t(shownError.key, shownError.vars) : shownError.text;
+    errorBox.appendChild(el("p", null, [el("strong", { text: t("errorLabel") + " " }), message]));
   }
 
   /* ---------- filters ---------- */
@@ -310,15 +474,30 @@
   function updateFilterSummary() {
     var f = readFilters();
     var parts = [];
-    if (f.doc_ids.length) parts.push(f.doc_ids.length + (f.doc_ids.length === 1 ? " source" : " sources"));
-    if (f.date_from) parts.push("since " + f.date_from);
-    if (f.date_to) parts.push("until " + f.date_to);
-    filterSummary.textContent = parts.length ? "(" + parts.join(", ") + ")" : "(all sources, any date)";
+    if (f.doc_ids.length) parts.push(counted("filtersSources", f.doc_ids.length));
+    if (f.date_from) parts.push(t("filtersSince", { date: formatDate(f.date_from) }));
+    if (f.date_to) parts.push(t("filtersUntil", { date: formatDate(f.date_to) }));
+    filterSummary.textContent = "(" + (parts.length ? parts.join(", ") : t("filtersNone")) + ")";
   }
 
-  var KIND_LABELS = { primary: "Primary sources", analysis: "Analysis" };
+  function kindLabel(kind) {
+    return has(STRINGS.en, "kind." + kind) ? t("kind." + kind) : kind;
+  }
+
+  /* The source list in its state: loading, failed, or drawn (keeping the ticks). */
+  function drawSourceList() {
+    if (Array.isArray(sourcesState)) {
+      if (sourceList.querySelector("input[type=checkbox]")) pendingDocIds = selectedDocIds();
+      drawSources(sourcesState);
+      return;
+    }
+    clear(sourceList);
+    sourceList.appendChild(el("p", { className: "hint", text: t(sourcesState === "failed" ? "sourcesFailed" : "sourcesLoading") }));
+    updateFilterSummary();
+  }
 
   function drawSources(docs) {
+    sourcesState = docs;
     clear(sourceList);
     var groups = Object.create(null);
     var order = [];
@@ -342,18 +521,18 @@
             meta = el("span", { className: "source-meta" }, [
               doc.publisher || "",
               doc.publisher && doc.date ? ", " : "",
-              doc.date ? el("span", { className: "nowrap", text: doc.date }) : null,
+              doc.date ? el("span", { className: "nowrap" }, [dateNode(doc.date)]) : null,
             ]);
           }
           list.appendChild(el("li", null, [
             box,
-            el("label", { "for": id }, [el("span", { className: "source-title", text: doc.title || doc.doc_id }), meta]),
+            el("label", { "for": id }, [el("span", { className: "source-title", lang: SOURCE_LANG, text: doc.title || doc.doc_id }), meta]),
           ]));
         });
-      sourceList.appendChild(el("p", { className: "source-kind", text: KIND_LABELS[kind] || kind }));
+      sourceList.appendChild(el("p", { className: "source-kind", text: kindLabel(kind) }));
       sourceList.appendChild(list);
     });
-    if (!docs.length) sourceList.appendChild(el("p", { className: "hint", text: "No sources are indexed." }));
+    if (!docs.length) sourceList.appendChild(el("p", { className: "hint", text: t("sourcesNone") }));
     updateFilterSummary();
   }
 
@@ -365,8 +544,8 @@
       })
       .then(function (docs) { drawSources(Array.isArray(docs) ? docs : []); })
       .catch(function () {
-        clear(sourceList);
-        sourceList.appendChild(el("p", { className: "hint", text: "The list of sources could not be loaded; questions search all sources." }));
+        sourcesState = "failed";
+        drawSourceList();
       });
     return documentsReady;
   }
@@ -398,25 +577,28 @@
 
   /* ---------- asking ---------- */
 
+  /* The error to show for a failed response: the server's detail where it gave one. */
   function errorDetail(response) {
+    var status = { key: "errorStatus", vars: { status: String(response.status) } };
     return response.json().then(
-      function (body) {
-        return body && typeof body.detail === "string" ? body.detail : "The server answered " + response.status + ".";
-      },
-      function () { return "The server answered " + response.status + " " + (response.statusText || "") + "."; }
+      function (body) { return body && typeof body.detail === "string" ? { text: body.detail } : status; },
+      function () {
+        status.vars.status = (response.status + " " + (response.statusText || "")).trim();
+        return status;
+      }
     );
   }
 
   function ask(question, options) {
     question = question.trim();
     if (!question) {
-      showError("Type a question first.");
+      showError({ key: "errorEmptyQuestion" });
       input.focus();
       return;
     }
     var filters = readFilters();
     if (filters.date_from && filters.date_to && filters.date_from > filters.date_to) {
-      showError("The “since” date is after the “until” date.");
+      showError({ key: "errorDateOrder" });
       dateFrom.focus();
       return;
     }
@@ -424,15 +606,16 @@
       var search = stateToSearch(question, filters);
       if (search !== window.location.search) window.history.pushState(null, "", search);
     }
-    document.title = question + " — citeqa";
+    askedTitle = question + " — citeqa";
+    document.title = askedTitle;
     if (inFlight) inFlight.abort();
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     inFlight = controller;
     var seq = ++requestSeq;
-    showError("");
+    showError(null);
     results.setAttribute("aria-busy", "true");
     askButton.disabled = true;
-    statusLine.textContent = "Searching the sources…";
+    statusLine.textContent = t("statusSearching");
     fetch("/api/ask", {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
@@ -440,7 +623,7 @@
       signal: controller ? controller.signal : undefined,
     })
       .then(function (response) {
-        if (!response.ok) return errorDetail(response).then(function (detail) { throw new ApiError(detail); });
+        if (!response.ok) return errorDetail(response).then(function (error) { throw new ApiError(error); });
         return response.json();
       })
       .then(function (data) {
@@ -453,9 +636,8 @@
       })
       .catch(function (err) {
         if (seq !== requestSeq || (err && err.name === "AbortError")) return;
-        clear(resultsBody);
-        statusLine.textContent = "";
-        showError(err instanceof ApiError ? err.message : "Could not reach the server. Check the connection and try again.");
+        clearResults();
+        showError(err instanceof ApiError ? err.error : { key: "errorNetwork" });
       })
       .then(function () {
         if (seq !== requestSeq) return;
@@ -465,9 +647,10 @@
       });
   }
 
-  function ApiError(message) {
+  function ApiError(error) {
     this.name = "ApiError";
-    this.message = message;
+    this.error = error;  // as showError takes it
+    this.message = error.text || error.key;
   }
   ApiError.prototype = Object.create(Error.prototype);
 
@@ -501,15 +684,23 @@
     if (question) ask(question, { history: false });
     else {
       if (inFlight) inFlight.abort();
+      inFlight = null;
       requestSeq++;
-      clear(resultsBody);
-      statusLine.textContent = "";
-      showError("");
-      document.title = "citeqa — the Los Angeles Declaration, quoted and cited";
+      clearResults();
+      showError(null);
+      askedTitle = null;
+      document.title = t("pageTitle");
     }
   });
 
-  showError("");
+  langSelect.addEventListener("change", function () {
+    storeLanguage(langSelect.value);
+    applyLanguage(langSelect.value);
+  });
+
+  lang = chooseLanguage();
+  drawLanguageSwitch();
+  applyLanguage(lang);
   var initial = applySearch(window.location.search);
   loadDocuments();
   if (initial) ask(initial, { history: false });

@@ -2,7 +2,8 @@
 
 The server is a real uvicorn process on a free loopback port, serving the
 session's real index; the page is asked questions the way a person would.
-Screenshots land in test-artifacts/ for a human to look at.
+Screenshots land in test-artifacts/ for a human to look at. The browser's
+language is set: English unless a test is about another language.
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context = browser.new_context(locale="en-US", viewport={"width": 1100, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.requests = []  # every URL the page asks for, for the no-external-requests test
@@ -177,7 +178,7 @@ def test_markup_in_the_question_is_inert(page, artifacts):
 
 
 def test_phone_width_has_no_horizontal_scroll(browser, server, artifacts):
-    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    context = browser.new_context(locale="en-US", viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True, device_scale_factor=2)
     try:
         page = context.new_page()
         page.set_default_timeout(30_000)
@@ -196,11 +197,14 @@ def test_phone_width_has_no_horizontal_scroll(browser, server, artifacts):
 
 
 def test_keyboard_only(page):
+    visited = []
     for _ in range(10):
-        if page.evaluate("document.activeElement && document.activeElement.id") == "question":
+        visited.append(page.evaluate("document.activeElement && document.activeElement.id"))
+        if visited[-1] == "question":
             break
         page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "question", "Tab never reached the question box"
+    assert "lang-select" in visited, "Tab skipped the language switch"
     page.keyboard.type("What are the pillars of the Los Angeles Declaration?")
     page.keyboard.press("Enter")
     wait_for_result(page)
@@ -324,3 +328,59 @@ def test_a_violation_would_be_seen(page):
     page.evaluate("document.body.appendChild(document.createElement('p')).setAttribute('style', 'color: red')")
     page.wait_for_function("window.__cspViolations.length > 0")
     assert any(v.startswith("style-src") for v in page.evaluate("window.__cspViolations"))
+
+
+def test_spanish_browser_gets_the_page_in_spanish(browser, server, artifacts):
+    """A visitor whose browser asks for Latin American Spanish: Spanish labels and
+    examples, an example asked through the real app, and the answer's English
+    quotation said to be English."""
+    context = browser.new_context(locale="es-MX", viewport={"width": 1100, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.add_init_script(CSP_LISTENER)
+        page.goto(server + "/")
+
+        assert page.locator("html").get_attribute("lang") == "es-419"
+        assert page.get_by_role("combobox", name="Idioma").input_value() == "es"
+        assert page.get_by_label("Tu pregunta").is_visible()
+        assert page.locator("#ask-button").inner_text() == "Preguntar"
+        example = page.locator("button.example").first
+        assert example.inner_text() == "¿Cuántos haitianos llegaron a Del Rio?"
+        with page.expect_response("**/api/ask") as response_info:
+            example.click()
+        wait_for_result(page)
+
+        body = response_info.value.json()
+        assert body["question"] == "¿Cuántos haitianos llegaron a Del Rio?"
+        assert body.get("lang", "es") == "es"  # where the API names the question's language, it is Spanish
+        answer = page.locator(".answer")
+        assert page.get_by_role("heading", name="Respuesta").is_visible()
+        assert answer.locator("mark.hl-answer").count() >= 1
+        assert answer.locator("blockquote").get_attribute("lang") == "en"
+        assert answer.locator(".source-note").inner_text() == "Fuente en inglés: la cita es textual."
+        assert page.locator("#status").inner_text().startswith("Respondida · 5 pasajes")
+        assert page.get_by_role("heading", name="Pasajes citados").is_visible()
+        assert page.evaluate("window.__cspViolations") == []
+        page.screenshot(path=str(artifacts / "answer-es.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_language_switch_redraws_and_is_remembered(page, server):
+    switch = page.get_by_role("combobox", name="Language")
+    assert switch.input_value() == "en" and page.locator("html").get_attribute("lang") == "en"
+    page.click("button.example >> text=Who won the 2018 World Cup?")
+    page.wait_for_selector(".no-answer", state="visible")
+
+    switch.select_option("pt")
+    assert page.locator("html").get_attribute("lang") == "pt-BR"
+    assert page.get_by_role("heading", name="As fontes não respondem a esta pergunta.").is_visible()  # the result, redrawn
+    assert page.locator("#status").inner_text().startswith("Sem resposta")
+    assert page.locator("button.example").last.inner_text() == "Quem ganhou a Copa do Mundo de 2018?"
+
+    page.reload()  # the URL still holds the question: it is asked again, in Portuguese
+    wait_for_result(page)
+    assert page.get_by_role("combobox", name="Idioma").input_value() == "pt"
+    assert page.locator("#ask-button").inner_text() == "Perguntar"
+    assert page.locator(".no-answer h2").inner_text() == "As fontes não respondem a esta pergunta."
