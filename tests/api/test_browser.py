@@ -353,10 +353,11 @@ def test_spanish_browser_gets_the_page_in_spanish(browser, server, artifacts):
 
         body = response_info.value.json()
         assert body["question"] == "¿Cuántos haitianos llegaron a Del Rio?"
-        assert body.get("lang", "es") == "es"  # where the API names the question's language, it is Spanish
+        assert body["lang"] == "es"
         answer = page.locator(".answer")
         assert page.get_by_role("heading", name="Respuesta").is_visible()
         assert answer.locator("mark.hl-answer").count() >= 1
+        assert "15,000" in answer.locator("mark.hl-answer").first.inner_text()  # the English span, verbatim
         assert answer.locator("blockquote").get_attribute("lang") == "en"
         assert answer.locator(".source-note").inner_text() == "Fuente en inglés: la cita es textual."
         assert page.locator("#status").inner_text().startswith("Respondida · 5 pasajes")
