@@ -1,0 +1,323 @@
+"""Milvus as the index engine: milvus-lite (`x.db`) or a server (`milvus://host:port/collection`).
+
+A build is two collections, named after the index and the build:
+
+    <name>_b<build>        one row per passage: its text and offsets, its dense
+                           vector, a BM25 sparse vector made by Milvus' own BM25
+                           function, and the metadata the filters use
+    <name>_b<build>_files  manifest.json, documents.jsonl and parses.jsonl, in
+                           parts: what the answer layer needs in memory, so that a
+                           Milvus deployment is self-contained
+
+The alias <name> is moved to the new build in one step, so readers switch builds
+atomically, as with the folder's `current` link; the previous build is kept for
+readers that still hold it.
+
+BM25 reads the project's own analysed terms (ingest/lexical.py: stop words and
+Snowball stems), joined by spaces, through the `standard` tokenizer: milvus-lite
+has no English stemmer, and this way lite, a server and the bm25s index score the
+same terms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from citeqa.errors import BackendNotInstalled, CorpusError, IndexCorrupt, IndexNotFound
+from ingest.index_store import IndexStore
+from ingest.lexical import bm25_tokens
+from ingest.records import Document, Passage, date_bounds
+from ingest.store import FORMAT_VERSION, HNSW_THRESHOLD, IndexData, corpus_hash, document_from_record, document_record, passage_from_record
+
+__all__ = ["MilvusStore", "MilvusIndexData", "INSTALL_HINT"]
+
+INSTALL_HINT = "pip install 'citeqa[milvus]'"
+TEXT_BYTES = 65_535  # Milvus' VARCHAR limit
+ID_BYTES = 1_024
+MAX_ALSO_IN = 4_096  # Milvus' ARRAY capacity limit
+PART_CHARS = 16_000  # a file part: at most 4 bytes a character stays under TEXT_BYTES
+ROWS_PER_BATCH = 500
+PARTS_PER_PAGE = 64
+BM25_ANALYZER = {"tokenizer": "standard"}  # the only tokenizer besides jieba that lite has
+BM25_PARAMS = {"bm25_k1": 1.2, "bm25_b": 0.75}  # the bm25s index's (lite's default k1 is 1.5)
+PASSAGE_FIELDS = ["row", "passage_id", "doc_id", "also_in", "start", "end", "page", "section", "text"]
+
+
+@dataclass
+class MilvusIndexData(IndexData):
+    """IndexData whose passages are searched in Milvus (faiss_index and bm25 are None)."""
+
+    client: object = None
+    collection: str = ""  # this build's passage collection (not the alias: a reader keeps its build)
+
+
+class MilvusStore(IndexStore):
+    wants_bm25 = False
+
+    def __init__(self, uri: str, name: str, *, label: str, token: str = "", embedded: bool = False) -> None:
+        if not name.replace("_", "a").isalnum() or name[0].isdigit():
+            raise IndexNotFound(f"{label}: a Milvus collection name is letters, digits and underscores, not starting with a digit")
+        self.uri, self.name, self.label, self.token, self.embedded = uri, name, label, token, embedded
+        self._client = None
+
+    @classmethod
+    def lite(cls, path: Path) -> MilvusStore:
+        return cls(str(path), "citeqa", label=str(path), embedded=True)
+
+    @classmethod
+    def server(cls, rest: str) -> MilvusStore:
+        """From what follows `milvus://`: [user:password@]host[:port][/collection]."""
+        parts = urlsplit("//" + rest)
+        token = f"{parts.username}:{parts.password or ''}" if parts.username else ""
+        address = f"{parts.hostname or 'localhost'}:{parts.port or 19530}"
+        name = parts.path.strip("/") or "citeqa"
+        return cls(f"http://{address}", name, label=f"milvus://{address}/{name}", token=token)
+
+    def client(self):
+        if self._client is None:
+            self._client = connect(self.uri, self.token, self.label, self.embedded)
+        return self._client
+
+    def lock(self):
+        # milvus-lite locks its data folder to one process; a server leaves one ingest at a time to its operator
+        return nullcontext()
+
+    # -- writing -----------------------------------------------------------------
+
+    def write(self, *, documents, passages, embeddings, bm25=None, model, ann="auto", parses=None, extra=None) -> str:
+        client = self.client()
+        build = f"{self.name}_b{time.strftime('%Y%m%dT%H%M%S')}_{time.time_ns() % 10**9:09d}"
+        kind = ("hnsw" if len(passages) >= HNSW_THRESHOLD else "flat") if ann == "auto" else ann
+        files = {"documents.jsonl": jsonl(document_record(d) for d in documents), "parses.jsonl": jsonl(parses or [])}
+        manifest = {
+            "format_version": FORMAT_VERSION, "engine": "milvus", "build": build, "model": model,
+            "dimension": int(embeddings.shape[1]), "ann": kind, "documents": len(documents), "passages": len(passages),
+            "corpus_hash": corpus_hash(documents), "document_hashes": {d.doc_id: d.content_hash for d in documents},
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "files": {name: sha256_text(text) for name, text in files.items()}, **(extra or {}),
+        }
+        files["manifest.json"] = json.dumps(manifest, indent=1)
+        try:
+            create_passage_collection(client, build, int(embeddings.shape[1]), kind)
+            by_id = {d.doc_id: d for d in documents}
+            rows = passage_rows(passages, by_id, embeddings)
+            for begin in range(0, len(rows), ROWS_PER_BATCH):
+                client.insert(build, rows[begin : begin + ROWS_PER_BATCH])
+            create_file_collection(client, build + "_files")
+            for name, text in files.items():
+                file_rows = split_file(name, text)
+                for begin in range(0, len(file_rows), ROWS_PER_BATCH):
+                    client.insert(build + "_files", file_rows[begin : begin + ROWS_PER_BATCH])
+            client.flush(build)  # one sealed segment: lite computes BM25 statistics per segment
+            client.flush(build + "_files")
+        except BaseException:  # Ctrl-C or SIGTERM too: leave no half-written build behind
+            drop_build(client, build)
+            raise
+        previous = self.current_collection(client, missing_ok=True)
+        if previous:
+            client.alter_alias(build, self.name)
+        else:
+            client.create_alias(build, self.name)
+        self.prune(client, keep={build, previous})
+        return f"{self.label} ({build})"
+
+    def prune(self, client, *, keep: set[str]) -> None:
+        """Drop builds other than the current and the previous one (readers may hold it)."""
+        for collection in client.list_collections():
+            if collection.startswith(self.name + "_b") and not collection.endswith("_files") and collection not in keep:
+                drop_build(client, collection)
+
+    # -- reading -----------------------------------------------------------------
+
+    def current_collection(self, client, *, missing_ok: bool = False) -> str:
+        """The build the alias points at ("" or IndexNotFound when there is none)."""
+        if self.name in client.list_aliases().get("aliases", []):  # describe_alias would log an error
+            return client.describe_alias(self.name)["collection_name"]
+        if missing_ok:
+            return ""
+        raise IndexNotFound(f"no index at {self.label}: build one with `citeqa ingest corpus --index {self.label}`")
+
+    def read(self, *, verify: bool = True, vectors: bool = True) -> MilvusIndexData:
+        client = self.client()
+        build = self.current_collection(client)
+        return self.read_build(client, build, verify=verify, vectors=vectors)
+
+    def read_build(self, client, build: str, *, verify: bool, vectors: bool) -> MilvusIndexData:
+        from pymilvus.exceptions import MilvusException
+
+        try:
+            client.load_collection(build)  # collections must be loaded again after milvus-lite reopens
+            client.load_collection(build + "_files")
+            manifest = json.loads(read_file(client, build, "manifest.json"))
+            texts = {name: read_file(client, build, name) for name in manifest.get("files", {})}
+            rows = read_passage_rows(client, build, manifest["passages"], vectors)
+        except (MilvusException, ValueError, KeyError) as exc:
+            raise IndexCorrupt(f"{self.label}: cannot load build {build} ({type(exc).__name__}: {exc}); re-run ingest") from exc
+        if verify:
+            for name, expected in manifest["files"].items():
+                if sha256_text(texts[name]) != expected:
+                    raise IndexCorrupt(f"{self.label}: {name} of build {build} is truncated or altered; re-run ingest")
+        if [r["row"] for r in rows] != list(range(manifest["passages"])):
+            raise IndexCorrupt(f"{self.label}: build {build} holds {len(rows)} passages, its manifest {manifest['passages']}; re-run ingest")
+        documents = {d.doc_id: d for d in (document_from_record(json.loads(line)) for line in texts["documents.jsonl"].splitlines() if line)}
+        parses = [json.loads(line) for line in texts.get("parses.jsonl", "").splitlines() if line]
+        passages = [passage_from_row(r) for r in rows]
+        dim = manifest["dimension"]
+        embeddings = np.array([r["vector"] for r in rows], dtype=np.float32).reshape(-1, dim) if vectors else np.zeros((0, dim), np.float32)
+        return MilvusIndexData(manifest, documents, passages, embeddings, None, None, Path(self.label), parses, client=client, collection=build)
+
+    def recorded_build_settings(self) -> dict:
+        client = self.client()
+        current = self.current_collection(client, missing_ok=True)
+        builds = sorted((c for c in client.list_collections() if c.startswith(self.name + "_b") and not c.endswith("_files")), reverse=True)
+        for build in [current] * bool(current) + builds:
+            try:
+                manifest = json.loads(read_file(client, build, "manifest.json"))
+            except Exception:  # noqa: BLE001 - any unreadable build is skipped, as the folder's are
+                continue
+            if manifest.get("sources") and manifest.get("model"):
+                return manifest
+        raise IndexNotFound(f"no build in {self.label} records its sources: rebuild it with `citeqa ingest SOURCES --index {self.label}`")
+
+
+def connect(uri: str, token: str, label: str, embedded: bool):
+    try:
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+    except ImportError as exc:
+        raise BackendNotInstalled(f"the Milvus backend ({label}) needs pymilvus: {INSTALL_HINT}") from exc
+    if embedded:
+        try:
+            import milvus_lite  # noqa: F401
+        except ImportError as exc:
+            raise BackendNotInstalled(f"a local Milvus index ({label}) needs milvus-lite: {INSTALL_HINT}") from exc
+    try:
+        return MilvusClient(uri=uri, token=token)
+    except MilvusException as exc:
+        hint = "; milvus-lite opens a data folder in one process at a time (run `milvus-lite server` and use milvus://)" if embedded else ""
+        raise IndexNotFound(f"cannot open {label}: {exc.message}{hint}") from exc
+
+
+def create_passage_collection(client, name: str, dim: int, ann: str) -> None:
+    from pymilvus import DataType, Function, FunctionType
+
+    schema = client.create_schema(auto_id=False)
+    schema.add_field("row", DataType.INT64, is_primary=True)  # the passage's position in the build
+    for field in ("passage_id", "doc_id"):
+        schema.add_field(field, DataType.VARCHAR, max_length=ID_BYTES)
+    schema.add_field("also_in", DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=MAX_ALSO_IN, max_length=ID_BYTES)
+    for field in ("start", "end", "page"):
+        schema.add_field(field, DataType.INT64)
+    for field in ("section", "text", "kind", "publisher"):
+        schema.add_field(field, DataType.VARCHAR, max_length=TEXT_BYTES)
+    for field in ("date_earliest", "date_latest"):
+        schema.add_field(field, DataType.VARCHAR, max_length=64)
+    schema.add_field("terms", DataType.VARCHAR, max_length=TEXT_BYTES, enable_analyzer=True, analyzer_params=BM25_ANALYZER)
+    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
+    schema.add_function(Function(name="bm25", function_type=FunctionType.BM25, input_field_names=["terms"], output_field_names=["sparse"]))
+    index = client.prepare_index_params()
+    if ann == "hnsw":
+        index.add_index("vector", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 80})
+    else:
+        index.add_index("vector", index_type="FLAT", metric_type="IP")
+    index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=BM25_PARAMS)
+    client.create_collection(name, schema=schema, index_params=index)
+
+
+def create_file_collection(client, name: str) -> None:
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=False)
+    schema.add_field("key", DataType.VARCHAR, is_primary=True, max_length=ID_BYTES)
+    schema.add_field("name", DataType.VARCHAR, max_length=ID_BYTES)
+    schema.add_field("part", DataType.INT64)
+    schema.add_field("data", DataType.VARCHAR, max_length=TEXT_BYTES)
+    schema.add_field("unused", DataType.FLOAT_VECTOR, dim=2)  # Milvus requires a vector field in every collection
+    index = client.prepare_index_params()
+    index.add_index("unused", index_type="FLAT", metric_type="IP")
+    client.create_collection(name, schema=schema, index_params=index)
+
+
+def drop_build(client, build: str) -> None:
+    for name in (build, build + "_files"):
+        try:
+            client.drop_collection(name)
+        except Exception:  # noqa: BLE001 - best effort: a build half-created may lack either
+            pass
+
+
+def passage_rows(passages: list[Passage], documents: dict[str, Document], embeddings: np.ndarray) -> list[dict]:
+    terms = bm25_tokens([p.text for p in passages]) if passages else []
+    rows = []
+    for row, (p, words, vector) in enumerate(zip(passages, terms, embeddings)):
+        meta = documents[p.doc_id].metadata
+        earliest, latest = date_bounds(meta.date)
+        record = {
+            "row": row, "passage_id": p.passage_id, "doc_id": p.doc_id, "also_in": list(p.also_in),
+            "start": p.start, "end": p.end, "page": -1 if p.page is None else p.page, "section": p.section, "text": p.text,
+            "kind": meta.kind.casefold(), "publisher": meta.publisher.casefold(), "date_earliest": earliest, "date_latest": latest,
+            "terms": " ".join(words), "vector": vector.astype(np.float32).tolist(),
+        }
+        check_fits(record, p.passage_id)
+        rows.append(record)
+    return rows
+
+
+def check_fits(record: dict, passage_id: str) -> None:
+    """Milvus refuses rows over its field limits: name the passage and field instead."""
+    limits = {"passage_id": ID_BYTES, "doc_id": ID_BYTES, "section": TEXT_BYTES, "text": TEXT_BYTES, "publisher": TEXT_BYTES, "terms": TEXT_BYTES}
+    for field, limit in limits.items():
+        if len(record[field].encode()) > limit:
+            raise CorpusError(f"passage {passage_id}: its {field} is longer than Milvus' {limit}-byte limit")
+    if len(record["also_in"]) > MAX_ALSO_IN or any(len(d.encode()) > ID_BYTES for d in record["also_in"]):
+        raise CorpusError(f"passage {passage_id}: its duplicates' document ids exceed Milvus' array limits")
+
+
+def passage_from_row(row: dict) -> Passage:
+    record = {field: row[field] for field in PASSAGE_FIELDS if field != "row"}
+    record["page"] = None if record["page"] < 0 else record["page"]
+    return passage_from_record({**record, "also_in": list(record["also_in"] or [])})
+
+
+def read_passage_rows(client, build: str, count: int, vectors: bool) -> list[dict]:
+    fields = PASSAGE_FIELDS + ["vector"] * vectors
+    rows: list[dict] = []
+    for begin in range(0, count, ROWS_PER_BATCH):
+        rows += client.query(build, filter=f"row >= {begin} and row < {begin + ROWS_PER_BATCH}", output_fields=fields)
+    return sorted(rows, key=lambda r: r["row"])
+
+
+def split_file(name: str, text: str) -> list[dict]:
+    parts = [text[i : i + PART_CHARS] for i in range(0, len(text), PART_CHARS)] or [""]
+    return [{"key": f"{name}#{n:08d}", "name": name, "part": n, "data": part, "unused": [0.0, 0.0]} for n, part in enumerate(parts)]
+
+
+def read_file(client, build: str, name: str) -> str:
+    """A file's parts, in order, a page at a time; a missing part shows as a checksum mismatch."""
+    parts: list[dict] = []
+    while True:
+        expr = f"name == {json.dumps(name)} and part >= {len(parts)} and part < {len(parts) + PARTS_PER_PAGE}"
+        page = client.query(build + "_files", filter=expr, output_fields=["part", "data"])
+        parts += sorted(page, key=lambda r: r["part"])
+        if len(page) < PARTS_PER_PAGE:
+            break
+    if not parts:
+        raise KeyError(f"{name} is missing")
+    return "".join(p["data"] for p in parts)
+
+
+def jsonl(records) -> str:
+    return "".join(json.dumps(r if isinstance(r, dict) else asdict(r), ensure_ascii=False) + "\n" for r in records)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
