@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,6 +30,12 @@ class FolderStore(IndexStore):
 
     def recorded_build_settings(self) -> dict:
         return recorded_build_settings(self.folder)
+
+    def current_build_id(self) -> str:
+        try:
+            return os.readlink(self.folder / "current")
+        except OSError:
+            return ""
 
     @contextmanager
     def lock(self):

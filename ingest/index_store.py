@@ -53,6 +53,11 @@ class IndexStore(ABC):
     def lock(self) -> AbstractContextManager:
         """Held while an ingest writes: one at a time per index."""
 
+    @abstractmethod
+    def current_build_id(self) -> str:
+        """Names the current build, cheaply ("" when there is none): what a server watches
+        to pick up a re-ingest."""
+
 
 def is_milvus_location(location: str | Path) -> bool:
     """A Milvus URI, or a `*.db` path that is not an index folder (milvus-lite's data folder)."""

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from citeqa.errors import BackendNotInstalled, IndexCorrupt, IndexNotFound
+from citeqa.errors import BackendNotInstalled, CiteqaError, IndexCorrupt, IndexNotFound
 from ingest.index_store import IndexStore
 from ingest.milvus_schema import (
     PASSAGE_FIELDS, create_file_collection, create_passage_collection, passage_from_row, passage_rows, split_file,
@@ -138,6 +138,14 @@ class MilvusStore(IndexStore):
         if missing_ok:
             return ""
         raise IndexNotFound(f"no index at {self.label}: build one with `citeqa ingest corpus --index {self.label}`")
+
+    def current_build_id(self) -> str:
+        from pymilvus.exceptions import MilvusException
+
+        try:
+            return self.current_collection(self.client(), missing_ok=True)
+        except (CiteqaError, MilvusException):
+            return ""
 
     def read(self, *, verify: bool = True, vectors: bool = True) -> MilvusIndexData:
         client = self.client()

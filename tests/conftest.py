@@ -33,6 +33,17 @@ def small_corpus(folder: Path) -> Path:
     return folder
 
 
+def milvus_missing() -> bool:
+    try:
+        import milvus_lite  # noqa: F401
+        import pymilvus  # noqa: F401
+    except ImportError:
+        return True
+    return False
+
+
+requires_milvus = pytest.mark.skipif(milvus_missing(), reason="the Milvus backend needs pymilvus and milvus-lite: pip install -e '.[milvus]'")
+
 requires_shared = pytest.mark.skipif(
     not SHARED.is_dir(), reason="../shared/ is absent (it holds the primary texts and PDF samples that may not be copied here)"
 )

@@ -13,22 +13,9 @@ from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.milvus_filter import NOTHING, duplicate_holders, filter_expression
 from retrieval.query import make_query
 from retrieval.retriever import RetrievalConfig
-from tests.conftest import small_corpus
+from tests.conftest import requires_milvus, small_corpus
 from tests.fakes import FakeEncoder
 
-INSTALL_HINT = "the Milvus backend needs pymilvus and milvus-lite: pip install -e '.[milvus]'"
-
-
-def milvus_missing() -> bool:
-    try:
-        import milvus_lite  # noqa: F401
-        import pymilvus  # noqa: F401
-    except ImportError:
-        return True
-    return False
-
-
-needs_milvus = pytest.mark.skipif(milvus_missing(), reason=INSTALL_HINT)
 QUESTIONS = [
     "How many Haitians arrived in Del Rio?", "Darien Gap sanctions on maritime boat operators in Colombia",
     "migration pact cooperation", "What did Canada pledge?", "temporary protected status Venezuela",
@@ -89,7 +76,7 @@ def milvus_retriever(milvus_index):
     return Retriever.load(milvus_index, encoder=FakeEncoder())
 
 
-@needs_milvus
+@requires_milvus
 def test_everything_the_answer_layer_reads_comes_back(milvus_retriever, fake_retriever):
     assert milvus_retriever.passages == fake_retriever.passages
     assert milvus_retriever.documents == fake_retriever.documents
@@ -97,7 +84,7 @@ def test_everything_the_answer_layer_reads_comes_back(milvus_retriever, fake_ret
     assert milvus_retriever.manifest["engine"] == "milvus" and milvus_retriever.manifest["sources"] == fake_retriever.manifest["sources"]
 
 
-@needs_milvus
+@requires_milvus
 def test_dense_agrees_with_faiss(milvus_retriever, fake_retriever):
     rng = np.random.default_rng(0)
     for _ in range(5):
@@ -108,7 +95,7 @@ def test_dense_agrees_with_faiss(milvus_retriever, fake_retriever):
         assert np.allclose(list(got.values()), list(expected.values()), atol=1e-5)
 
 
-@needs_milvus
+@requires_milvus
 def test_lite_bm25_is_bm25s_scaled_and_negated(milvus_retriever, fake_retriever):
     """milvus-lite scores the same terms with the same statistics as bm25s, times (k1 + 1)
     (bm25s follows Lucene, which drops it), and returns them negated."""
@@ -124,14 +111,14 @@ def test_lite_bm25_is_bm25s_scaled_and_negated(milvus_retriever, fake_retriever)
             assert all(h.distance < 0 for h in raw[0])
 
 
-@needs_milvus
+@requires_milvus
 def test_hybrid_ranking_matches_the_folder_index(milvus_retriever, fake_retriever):
     for question in QUESTIONS:
         got = [h.passage.passage_id for h in milvus_retriever.search(question, k=10)]
         assert got == [h.passage.passage_id for h in fake_retriever.search(question, k=10)], question
 
 
-@needs_milvus
+@requires_milvus
 def test_milvus_rrf_is_reciprocal_rank_fusion(milvus_index):
     retriever = Retriever.load(milvus_index, encoder=FakeEncoder(), config=RetrievalConfig(fusion="rrf"))
     first = retriever.first
@@ -145,7 +132,7 @@ def test_milvus_rrf_is_reciprocal_rank_fusion(milvus_index):
         assert np.allclose([got[i] for i in expected], list(expected.values()), rtol=1e-5)
 
 
-@needs_milvus
+@requires_milvus
 @pytest.mark.parametrize("filters", FILTERS, ids=str)
 def test_filter_expression_selects_what_filter_mask_selects(milvus_retriever, filters):
     first = milvus_retriever.first
@@ -158,7 +145,7 @@ def test_filter_expression_selects_what_filter_mask_selects(milvus_retriever, fi
     assert sorted(r["row"] for r in rows) == np.flatnonzero(mask).tolist()
 
 
-@needs_milvus
+@requires_milvus
 @pytest.mark.parametrize("filters", FILTERS, ids=str)
 def test_filtered_search_matches_the_folder_index(milvus_retriever, fake_retriever, filters):
     for question in ("migration pact cooperation", "Del Rio"):
@@ -166,7 +153,7 @@ def test_filtered_search_matches_the_folder_index(milvus_retriever, fake_retriev
         assert got == [h.passage.passage_id for h in fake_retriever.search(question, k=10, filters=filters)]
 
 
-@needs_milvus
+@requires_milvus
 def test_answers_are_the_folder_index_answers(milvus_index, fake_qa):
     from answers import Answerer
 
@@ -177,7 +164,7 @@ def test_answers_are_the_folder_index_answers(milvus_index, fake_qa):
         assert [h.passage.passage_id for h in got.passages + got.related] == [h.passage.passage_id for h in expected.passages + expected.related]
 
 
-@needs_milvus
+@requires_milvus
 def test_ingest_writes_builds_atomically_and_reuses_vectors(tmp_path):
     src, index = small_corpus(tmp_path / "src"), tmp_path / "small.db"
     with pytest.raises(IndexNotFound, match="citeqa ingest"):
@@ -199,7 +186,7 @@ def test_ingest_writes_builds_atomically_and_reuses_vectors(tmp_path):
     assert store.recorded_build_settings()["sources"] == [str(src.resolve())]
 
 
-@needs_milvus
+@requires_milvus
 def test_altered_file_is_named(tmp_path):
     index = tmp_path / "altered.db"
     encoder = FakeEncoder()
