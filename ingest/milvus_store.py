@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
@@ -191,6 +192,9 @@ class MilvusStore(IndexStore):
 
 
 def connect(uri: str, token: str, label: str, embedded: bool):
+    # gRPC's fork support (on by default) breaks a child forked after a channel opened, and
+    # ingest forks a child per PDF (ingest/isolate.py). Read when gRPC first starts, so set here.
+    os.environ.setdefault("GRPC_ENABLE_FORK_SUPPORT", "false")
     try:
         from pymilvus import MilvusClient
         from pymilvus.exceptions import MilvusException

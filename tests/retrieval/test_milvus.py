@@ -196,3 +196,13 @@ def test_altered_file_is_named(tmp_path):
     client.upsert(build + "_files", [{"key": "documents.jsonl#00000000", "name": "documents.jsonl", "part": 0, "data": "{}", "unused": [0.0, 0.0]}])
     with pytest.raises(IndexCorrupt, match="documents.jsonl"):
         store.read()
+
+
+@requires_milvus
+def test_a_child_forked_after_milvus_opened_still_runs(milvus_retriever):
+    """Ingest forks a child per PDF (ingest/isolate.py); gRPC's fork support broke such children."""
+    from ingest.isolate import run_isolated
+
+    assert milvus_retriever.search("Del Rio", k=1)  # a channel and lite's server are live in this process
+    for _ in range(5):
+        assert run_isolated(lambda n: ["page"] * n, 10_000, timeout=20) == ["page"] * 10_000
