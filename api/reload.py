@@ -1,7 +1,8 @@
 """Pick up a re-ingested index without a restart and without failing a request.
 
-Ingest switches the index folder's `current` symlink atomically. Requests check
-(at most once per interval) whether it now points elsewhere; if so, one thread
+Ingest switches the index's current build atomically (a folder's `current`
+symlink, a Milvus alias). Requests check (at most once per interval) whether it
+now names another build; if so, one thread
 loads the new build and swaps it in with a single assignment. Requests in
 flight keep the qa they started with: everything it needs is in memory.
 """
@@ -9,13 +10,13 @@ flight keep the qa they started with: everything it needs is in memory.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from citeqa.errors import CiteqaError
+from ingest.index_store import open_store
 from answers import Answerer
 
 __all__ = ["IndexWatcher"]
@@ -26,6 +27,7 @@ log = logging.getLogger("citeqa.api")
 class IndexWatcher:
     def __init__(self, index_dir: Path, load: Callable[[], Answerer], *, interval: float) -> None:
         self.index_dir = index_dir
+        self.store = open_store(index_dir)
         self.load = load
         self.interval = interval
         self.loaded_target = self.target()
@@ -34,10 +36,7 @@ class IndexWatcher:
         self.last_error = ""
 
     def target(self) -> str:
-        try:
-            return os.readlink(self.index_dir / "current")
-        except OSError:
-            return ""
+        return self.store.current_build_id()
 
     def maybe_reload(self, state) -> None:
         """Called per request; cheap unless the interval has passed and the target moved."""

@@ -14,7 +14,7 @@ from citeqa.settings import Settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Cited answers about the Los Angeles Declaration on Migration and Protection.")
 
-IndexOption = Annotated[Optional[Path], typer.Option("--index", help="Index folder (default: $CITEQA_INDEX_DIR or .citeqa/index).")]
+IndexOption = Annotated[Optional[Path], typer.Option("--index", help="Index folder, milvus-lite file (*.db) or milvus://host:port/collection (default: $CITEQA_INDEX_DIR or .citeqa/index).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
@@ -125,10 +125,10 @@ def print_ingest_report(report) -> None:
 def check_index(index_dir: Path, *, rebuild: bool) -> None:
     """Refuse to serve a missing or corrupt index; with `rebuild`, rebuild a corrupt one first."""
     from citeqa.errors import IndexCorrupt
-    from ingest.store import read_index
+    from ingest.index_store import open_store
 
     try:
-        read_index(index_dir)
+        open_store(index_dir).read(vectors=False)
         return
     except IndexCorrupt as exc:
         if not rebuild:
@@ -357,6 +357,11 @@ def serve(
 
     import uvicorn
 
+    from ingest.index_store import is_milvus_location
+
+    location = index or Settings().index_dir
+    if workers > 1 and is_milvus_location(location) and str(location).endswith(".db"):
+        fail("milvus-lite opens a .db in one process: run `milvus-lite server` and serve --index milvus://host:port/collection for several workers", 2)
     if index is not None:
         os.environ["CITEQA_INDEX_DIR"] = str(index)
     check_index(index or Settings().index_dir, rebuild=rebuild_if_corrupt)

@@ -12,6 +12,7 @@ __all__ = [
     "IndexCorrupt",
     "ModelMismatch",
     "ModelNotInstalled",
+    "BackendNotInstalled",
     "BadQuestion",
     "UnknownId",
 ]
@@ -43,6 +44,10 @@ class ModelMismatch(CiteqaError):
 
 class ModelNotInstalled(CiteqaError):
     """The embedding model's package is not installed."""
+
+
+class BackendNotInstalled(CiteqaError):
+    """The index names a backend whose optional packages are not installed."""
 
 
 class BadQuestion(CiteqaError):

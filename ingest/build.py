@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,13 +15,14 @@ from citeqa.errors import CiteqaError, CorpusError, SourceSkipped
 from ingest.chunk import MAX_WORDS, chunk_document
 from ingest.dedup import collapse_duplicates
 from ingest.embed import Encoder
+from ingest.index_store import open_store
 from ingest.lexical import bm25_tokens
 from ingest.loaders import load_document
 from ingest.multilingual import SentenceVectors, embed_sentences, sentence_texts
 from ingest.parse import parse_passages, parser_version
 from ingest.records import Document, Passage
 from ingest.sources import discover
-from ingest.store import IndexData, read_index, recorded_build_settings, write_index
+from ingest.store import IndexData
 
 __all__ = ["IngestReport", "ingest", "rebuild", "embedding_text"]
 
@@ -63,7 +62,7 @@ def embedding_key(model: str, text: str) -> str:
 
 def ingest(
     paths: list[Path],
-    index_dir: Path,
+    index_dir: Path | str,
     *,
     model: str,
     encoder_factory: Callable[[], Encoder],
@@ -75,11 +74,14 @@ def ingest(
     parse: bool = True,
     multilingual: tuple[str, Callable[[], Encoder]] | None = None,
 ) -> IngestReport:
-    """Build the index of `paths` into `index_dir`; the encoder loads only if something needs embedding.
-    `multilingual` (model name, encoder factory) adds sentence vectors for questions in other languages."""
+    """Build the index of `paths` into `index_dir` (a folder, a milvus-lite `*.db` or a
+    `milvus://` URI: ingest/index_store.py); the encoder loads only if something needs embedding.
+    `multilingual` (model name, encoder factory) adds sentence vectors for questions in other
+    languages, where the backend keeps them (the folder does; Milvus does not yet)."""
     started = time.perf_counter()
-    report = IngestReport(index=str(index_dir))
-    with ingest_lock(index_dir):
+    store = open_store(index_dir)
+    report = IngestReport(index=store.label)
+    with store.lock():
         documents = load_documents(paths, passwords or {}, pdf_timeout, report, progress)
         if not documents:
             raise CorpusError("nothing usable to ingest: " + "; ".join(f"{s['path']}: {s['reason']}" for s in report.skipped[:5]))
@@ -87,16 +89,17 @@ def ingest(
         for document in documents:
             passages.extend(chunk_document(document, max_words=max_words))
         passages, report.duplicates_collapsed = collapse_duplicates(passages)
-        previous = read_previous(index_dir)
+        previous = read_previous(store)
         embeddings = embed_passages(passages, model, encoder_factory, previous, report, progress)
         parses = parse_sentences(documents, passages, previous, report, progress) if parse else []
-        sentence_vectors = embed_multilingual(documents, passages, multilingual, previous, report, progress) if multilingual else None
-        bm25 = build_bm25([p.text for p in passages])
+        wanted = multilingual if multilingual and store.keeps_multilingual else None
+        sentence_vectors = embed_multilingual(documents, passages, wanted, previous, report, progress) if wanted else None
+        bm25 = build_bm25([p.text for p in passages]) if store.wants_bm25 else None
         # the sources are recorded so that a corrupt index can be rebuilt from them (`rebuild`)
         sources = [str(Path(p).resolve()) for p in paths]
         extra = {"sources": sources, "parser": parser_version() if parse else ""}
-        write_index(
-            index_dir, documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, parses=parses, model=model, ann=ann,
+        store.write(
+            documents=documents, passages=passages, embeddings=embeddings, bm25=bm25, parses=parses, model=model, ann=ann,
             multilingual=sentence_vectors, extra=extra,
         )
     per_doc = {d.doc_id: 0 for d in documents}
@@ -109,11 +112,11 @@ def ingest(
     return report
 
 
-def rebuild(index_dir: Path, *, encoder_factory: Callable[[str], Encoder], pdf_timeout: float = 60.0) -> IngestReport:
+def rebuild(index_dir: Path | str, *, encoder_factory: Callable[[str], Encoder], pdf_timeout: float = 60.0) -> IngestReport:
     """Ingest again the sources a (corrupt) index was built from, with the same model
     and dense index kind; the new build replaces it atomically like any ingest.
     Passwords of encrypted PDFs are never recorded: such files are skipped."""
-    recorded = recorded_build_settings(index_dir)
+    recorded = open_store(index_dir).recorded_build_settings()
     paths = [Path(p) for p in recorded["sources"]]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
@@ -125,18 +128,6 @@ def rebuild(index_dir: Path, *, encoder_factory: Callable[[str], Encoder], pdf_t
     return ingest(
         paths, index_dir, model=model, encoder_factory=lambda: encoder_factory(model), ann=ann, pdf_timeout=pdf_timeout, multilingual=multilingual,
     )
-
-
-@contextmanager
-def ingest_lock(index_dir: Path):
-    """One ingest at a time per index folder."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / ".lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise CorpusError(f"another ingest is writing {index_dir}; wait for it to finish") from exc
-        yield
 
 
 def load_documents(paths, passwords, pdf_timeout, report: IngestReport, progress: bool) -> list[Document]:
@@ -160,10 +151,10 @@ def load_documents(paths, passwords, pdf_timeout, report: IngestReport, progress
     return sorted(documents, key=lambda d: d.doc_id)
 
 
-def read_previous(index_dir: Path) -> IndexData | None:
+def read_previous(store) -> IndexData | None:
     """The current build, if it is sound: what a re-ingest may reuse."""
     try:
-        return read_index(index_dir, verify=True)
+        return store.read(verify=True)
     except CiteqaError:
         return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Document", "Passage", "Metadata"]
+__all__ = ["Document", "Passage", "Metadata", "date_bounds"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,16 @@ class Metadata:
     kind: str = ""  # "analysis", "primary", "report", ...
     path: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def date_bounds(date: str) -> tuple[str, str]:
+    """The first and last ISO day a date known to some precision can mean: "2024-10" is
+    ("2024-10-01", "2024-10-31"), "2024" is ("2024-01-01", "2024-12-31"); ("", "") when unknown."""
+    if not date:
+        return "", ""
+    if len(date) >= 10:
+        return date, date
+    return date + "-01-01"[len(date) - 10 :], date + "-12-31"[len(date) - 10 :]
 
 
 @dataclass(frozen=True)

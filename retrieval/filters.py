@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ingest.records import Document, Passage
+from ingest.records import Document, Passage, date_bounds
 from retrieval.records import Filters
 
 __all__ = ["filter_mask", "document_matches"]
@@ -28,8 +28,7 @@ def date_in_range(date: str, date_from: str, date_to: str) -> bool:
         return True
     if not date:
         return False
-    earliest = date + "-01-01"[len(date) - 10 :] if len(date) < 10 else date
-    latest = date + "-12-31"[len(date) - 10 :] if len(date) < 10 else date
+    earliest, latest = date_bounds(date)
     return not (date_from and latest < date_from) and not (date_to and earliest > date_to)
 
 

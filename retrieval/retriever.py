@@ -24,8 +24,9 @@ from ingest.dedup import shingles
 from ingest.embed import Encoder
 from ingest.lexical import bm25_tokens
 from ingest.records import Document, Passage
-from ingest.store import IndexData, read_index
-from retrieval.first_stage import MODES, FirstStage, ms_since
+from ingest.index_store import open_store
+from ingest.store import IndexData
+from retrieval.first_stage import MODES, ms_since
 from retrieval.fusion import minmax
 from retrieval.language import LanguageDetector
 from retrieval.query import Query, make_query
@@ -33,6 +34,7 @@ from retrieval.query_encoder import load_query_encoder
 from retrieval.quotes import MIN_QUOTE_CHARS, QuoteIndex, QuoteMatch
 from retrieval.records import Filters, Highlight, Hit, Ranked, Ranking
 from retrieval.sentences import Idf, ScoredSentence, SentenceStore, bm25_idf
+from retrieval.stages import first_stage_for
 
 __all__ = ["Retriever", "RetrievalConfig", "MAX_QUESTION_CHARS", "MAX_K", "validate_question", "validate_k"]
 
@@ -79,7 +81,7 @@ class Retriever:
         frequency = Counter(t for terms in self.passage_terms for t in set(terms))
         self.idf = Idf({t: bm25_idf(n, len(self.passages)) for t, n in frequency.items()})
         self.vocabulary = frozenset(self.idf)
-        self.first = FirstStage(
+        self.first = first_stage_for(
             data, encoder, fusion=self.config.fusion, alpha=self.config.alpha, rrf_k=self.config.rrf_k, candidates=self.config.candidates,
             multilingual_encoder=multilingual_encoder, translingual_alpha=self.config.translingual_alpha,
         )
@@ -100,12 +102,13 @@ class Retriever:
 
     @classmethod
     def load(
-        cls, index_dir: Path, *, model: str | None = None, encoder: Encoder | None = None, config: RetrievalConfig | None = None,
+        cls, index_dir: Path | str, *, model: str | None = None, encoder: Encoder | None = None, config: RetrievalConfig | None = None,
         multilingual_encoder: Encoder | None = None,
     ) -> Retriever:
-        """Load an index; a `model` or `encoder` other than the one it was built with is refused.
-        The multilingual encoder is the one the build records, unless one is given."""
-        data = read_index(index_dir)
+        """Load an index (a folder, a milvus-lite `*.db` or a `milvus://` URI); a `model` or
+        `encoder` other than the one it was built with is refused. The multilingual encoder is
+        the one the build records, unless one is given."""
+        data = open_store(index_dir).read(vectors=False)
         built_with = data.manifest["model"]
         wanted = encoder.name if encoder is not None else (model or built_with)
         if wanted != built_with:

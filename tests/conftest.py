@@ -3,6 +3,7 @@ index of the bundled corpus built once per test session."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,16 @@ def small_corpus(folder: Path) -> Path:
         (folder / name).write_text((CORPUS / name).read_text())
     return folder
 
+
+def milvus_missing() -> bool:
+    """Looked up, not imported: gRPC must start after the Milvus backend sets it up."""
+    try:
+        return importlib.util.find_spec("pymilvus") is None or importlib.util.find_spec("milvus_lite") is None
+    except ValueError:  # None in sys.modules: made missing on purpose
+        return True
+
+
+requires_milvus = pytest.mark.skipif(milvus_missing(), reason="the Milvus backend needs pymilvus and milvus-lite: pip install -e '.[milvus]'")
 
 requires_shared = pytest.mark.skipif(
     not SHARED.is_dir(), reason="../shared/ is absent (it holds the primary texts and PDF samples that may not be copied here)"
