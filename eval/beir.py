@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from eval.metrics import mean_or_zero, ndcg_at, reciprocal_rank, recall_at
-from ingest.build import IngestReport, build_bm25, embed_passages
+from ingest.build import IngestReport, build_bm25, embed_passages, read_previous
+from ingest.folder_store import FolderStore
 from ingest.embed import load_encoder
 from ingest.records import Document, Metadata, Passage
 from ingest.store import write_index
@@ -41,7 +42,8 @@ def build_beir_index(corpus: dict[str, str], index_dir: Path, model: str, progre
         documents.append(Document(doc_id, text, Metadata(), digest))
         passages.append(Passage(f"p{doc_id}", doc_id, 0, len(text), text))
     report = IngestReport()
-    embeddings = embed_passages(passages, model, lambda: load_encoder(model), index_dir, report, progress)
+    previous = read_previous(FolderStore(index_dir))  # the last run's vectors, by text
+    embeddings = embed_passages(passages, model, lambda: load_encoder(model), previous, report, progress)
     write_index(index_dir, documents=documents, passages=passages, embeddings=embeddings, bm25=build_bm25(list(corpus.values())), model=model)
 
 
