@@ -24,7 +24,7 @@ def write_reports(
     paths = {"json": out_dir / "eval.json", "markdown": out_dir / "eval.md", "chart": out_dir / "hit_at_k.png"}
     payload = {"meta": meta, "headline": summary, "categories": categories, "groups": groups or {}, "questions": [outcome_record(o) for o in outcomes]}
     paths["json"].write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
-    paths["markdown"].write_text(markdown(summary, categories, outcomes, meta), encoding="utf-8")
+    paths["markdown"].write_text(markdown(summary, categories, outcomes, meta, groups or {}), encoding="utf-8")
     write_chart(paths["chart"], categories)
     return paths
 
@@ -33,7 +33,7 @@ def fmt(value) -> str:
     return "—" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
 
 
-def markdown(summary: dict, categories: dict, outcomes: list[QuestionOutcome], meta: dict) -> str:
+def markdown(summary: dict, categories: dict, outcomes: list[QuestionOutcome], meta: dict, groups: dict | None = None) -> str:
     lines = [
         f"# citeqa eval — split `{meta['split']}`",
         "",
@@ -55,9 +55,22 @@ def markdown(summary: dict, categories: dict, outcomes: list[QuestionOutcome], m
         else:
             cells = [row[k] for k in ("hit@1", "hit@5", "mrr@10", "evidence_recall@5", "sentence", "span", "false_abstain")]
             lines.append(f"| {name} | {row['n']} | " + " | ".join(fmt(c) for c in cells) + " |")
+    lines += language_table(groups or {})
     lines += ["", "## Misses", "", "Every question not answered as it should be, with what came back instead.", ""]
     lines += [miss_line(o) for o in outcomes if is_miss(o)] or ["None."]
     return "\n".join(lines) + "\n"
+
+
+def language_table(groups: dict) -> list[str]:
+    """Per language of the questions (the sources are English)."""
+    rows = {name.removeprefix("language: "): row for name, row in groups.items() if name.startswith("language: ")}
+    if not rows:
+        return []
+    lines = ["", "## Per language", "", "| language | n | hit@1 | hit@5 | sentence | span | wrongly refused | unanswerable refused |", "|---|---|---|---|---|---|---|---|"]
+    for lang, row in rows.items():
+        cells = [row[k] for k in ("hit@1", "hit@5", "sentence", "span", "false_abstain", "abstained")]
+        lines.append(f"| {lang} | {row['n']} | " + " | ".join(fmt(c) for c in cells) + " |")
+    return lines
 
 
 def is_miss(o: QuestionOutcome) -> bool:
