@@ -15,7 +15,7 @@ def result_json(qa: Answerer, result: Result) -> dict:
                 "score": h.score, "also_in": list(p.also_in)}
 
     answer = result.answer.__dict__ if result.answer else None
-    return {"question": result.question, "answerable": result.answerable, "answer": answer,
+    return {"question": result.question, "lang": result.lang, "answerable": result.answerable, "answer": answer,
             "alternatives": [a.__dict__ for a in result.alternatives],
             "passages": [hit(h) for h in result.passages], "related": [hit(h) for h in result.related], "timings_ms": result.timings_ms}
 
@@ -30,6 +30,8 @@ def render_answer(qa: Answerer, result: Result, *, color: bool) -> str:
         cut_start, cut_end = a.start - a.sentence_start, a.end - a.sentence_start
         sentence = a.sentence[:cut_start] + f"{y}{b}" + a.sentence[cut_start:cut_end] + f"{r}" + a.sentence[cut_end:]
         lines += [f"{b}Answer:{r} {a.text}  [{numbers.get(a.passage_id, 1)}]", f"  “{sentence}”"]
+        if result.lang != "en":
+            lines.append(f"  {d}(question read as '{result.lang}'; the sources are English, quoted verbatim){r}")
         for alt in result.alternatives:
             meta = qa.document(alt.doc_id).metadata
             lines.append(f"{b}Another source says:{r} {alt.text} — {meta.publisher or alt.doc_id} [{numbers.get(alt.passage_id, '?')}]")
