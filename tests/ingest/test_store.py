@@ -204,3 +204,14 @@ def test_a_sentence_repeated_elsewhere_keeps_its_own_place_when_its_parse_is_reu
         assert len(places) == len(set(places))
         for r in data.parse_records:
             assert data.documents[r["doc_id"]].text[r["start"] : r["end"]].strip()
+
+
+def test_auto_index_kind_follows_the_threshold(monkeypatch):
+    import numpy as np
+
+    from ingest import store
+
+    monkeypatch.setattr(store, "HNSW_THRESHOLD", 40)
+    vectors = np.random.default_rng(0).standard_normal((40, 8)).astype(np.float32)
+    assert store.build_faiss_index(vectors[:39], "auto")[1] == "flat"
+    assert store.build_faiss_index(vectors, "auto")[1] == "hnsw"
