@@ -60,7 +60,7 @@ def local_dimension(vectors: np.ndarray, rng: np.random.Generator, *, k: int = 2
 
 
 def recalls(vectors: np.ndarray, queries: np.ndarray, rng: np.random.Generator) -> dict[str, float]:
-    methods = dense_methods(len(vectors), ef=[16, 64], nprobe=[8, 32], pq_nprobe=[], subquantizers=48, rng=rng)[:3]
+    methods = dense_methods(len(vectors), ef=[16, 64, 128], nprobe=[8, 32], pq_nprobe=[], subquantizers=48, rng=rng)[:3]
     found, truth = {}, None
     for method in methods:
         built = measure(lambda: method.build(vectors), faiss_mb)
