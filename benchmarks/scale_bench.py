@@ -8,7 +8,8 @@ and recall@k against exact search.
 
 Everything runs on one thread (FAISS's OpenMP, numpy's BLAS; bm25s is single
 threaded) so a second core stays free, as it would for the server's other
-work; a full run takes ~20-30 min and ~8 GB of memory at 1M.
+work; a full run took 18 min and 7 GB at its peak on the README's machine.
+Results: README, "Measured limits".
 """
 
 from __future__ import annotations
@@ -117,7 +118,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--queries-from", choices=["questions", "passages"], default="questions")
     parser.add_argument("--source-index", type=Path, default=Path(".citeqa/eval-index"))
     parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--ef", nargs="+", type=int, default=[16, 64, 128], help="HNSW efSearch values; 16 is faiss's default, what a loaded index uses")
+    parser.add_argument("--ef", nargs="+", type=int, default=[16, 64, 128], help="HNSW efSearch values: 16 is faiss's default, 128 what ingest writes (ingest.store.HNSW_EF_SEARCH)")
     parser.add_argument("--nprobe", nargs="+", type=int, default=[8, 32, 64])
     parser.add_argument("--pq-nprobe", nargs="+", type=int, default=[16, 64])
     parser.add_argument("--subquantizers", type=int, default=48)
