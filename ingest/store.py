@@ -39,7 +39,16 @@ __all__ = ["IndexData", "write_index", "read_index", "read_manifest", "recorded_
 FORMAT_VERSION = 1
 CURRENT = "current"
 BUILDS = "builds"
-HNSW_THRESHOLD = 200_000  # passages; past this an approximate index replaces the flat one
+# Passages past which HNSW replaces the exact flat index. Flat search is one pass
+# over every vector: 5.2 ms median at 100k and 52 ms at 1M on one core
+# (benchmarks/scale_bench.py; README, "Measured limits"), so it stays under a
+# 20 ms budget to ~380k; 350k keeps exact search that long, with a margin.
+HNSW_THRESHOLD = 350_000
+# Candidates HNSW explores per search, written into the index file (faiss keeps it).
+# faiss's default, 16, recalled 0.53 of the exact top 10 at 1M synthetic passages
+# and 0.94 on 45k real sentence vectors; 128 recalled 0.86 and 0.997 for ~0.3 ms
+# more (benchmarks/scale_bench.py, scale_realism.py). A search for k > 128 explores k.
+HNSW_EF_SEARCH = 128
 
 
 @dataclass
@@ -106,6 +115,7 @@ def build_faiss_index(embeddings: np.ndarray, kind: str):
     if kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = HNSW_EF_SEARCH
     else:
         index = faiss.IndexFlatIP(dim)
     if len(embeddings):

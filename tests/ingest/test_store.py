@@ -204,3 +204,25 @@ def test_a_sentence_repeated_elsewhere_keeps_its_own_place_when_its_parse_is_reu
         assert len(places) == len(set(places))
         for r in data.parse_records:
             assert data.documents[r["doc_id"]].text[r["start"] : r["end"]].strip()
+
+
+def test_auto_index_kind_follows_the_threshold(monkeypatch):
+    import numpy as np
+
+    from ingest import store
+
+    monkeypatch.setattr(store, "HNSW_THRESHOLD", 40)
+    vectors = np.random.default_rng(0).standard_normal((40, 8)).astype(np.float32)
+    assert store.build_faiss_index(vectors[:39], "auto")[1] == "flat"
+    assert store.build_faiss_index(vectors, "auto")[1] == "hnsw"
+
+
+def test_hnsw_index_keeps_its_search_breadth_on_disk(tmp_path):
+    import faiss
+    import numpy as np
+
+    from ingest.store import HNSW_EF_SEARCH, build_faiss_index
+
+    index, kind = build_faiss_index(np.random.default_rng(0).standard_normal((50, 8)).astype(np.float32), "hnsw")
+    faiss.write_index(index, str(tmp_path / "dense.faiss"))
+    assert kind == "hnsw" and faiss.read_index(str(tmp_path / "dense.faiss")).hnsw.efSearch == HNSW_EF_SEARCH == 128
