@@ -84,3 +84,16 @@ def test_unknown_ids(fake_retriever):
 def test_index_built_with_another_model_is_refused(fake_index):
     with pytest.raises(ModelMismatch, match="built with model 'fake-hashing'"):
         Retriever.load(fake_index, model="all-MiniLM-L6-v2")
+
+
+def test_top_k_is_the_full_sort_head():
+    import numpy as np
+
+    from retrieval.first_stage import top_k
+
+    rng = np.random.default_rng(3)
+    for size, k in [(1000, 50), (10, 50), (500, 500), (64, 1)]:
+        scores = rng.integers(0, 20, size).astype(float)  # many ties
+        expected = np.argsort(-scores, kind="stable")[:k]
+        assert [scores[i] for i in top_k(scores, k)] == [scores[i] for i in expected]
+        assert list(top_k(scores, k)) == sorted(top_k(scores, k), key=lambda i: (-scores[i], i))
