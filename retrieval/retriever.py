@@ -105,6 +105,16 @@ class Retriever:
             raise ModelMismatch(f"model {wanted!r} makes {encoder.dim}-d vectors; the index holds {data.manifest['dimension']}-d")
         return cls(data, encoder, config)
 
+    def reload(self, index_dir: Path) -> Retriever:
+        """The current build of `index_dir`, ranked with this retriever's encoder and settings:
+        a new build brings new passages, not a new model, so nothing is loaded twice."""
+        return Retriever.load(index_dir, encoder=self.encoder, config=self.config)
+
+    @property
+    def build_id(self) -> str:
+        """The build served (its folder's name): what anything derived from it is keyed by."""
+        return self.data.path.name
+
     # -- lookups -----------------------------------------------------------------
 
     def document(self, doc_id: str) -> Document:
