@@ -28,3 +28,9 @@ class Settings(BaseSettings):
     max_in_flight: int = Field(default=48, ge=0)
     # Threads answering questions per server process; 0: twice the CPU count.
     worker_threads: int = Field(default=0, ge=0)
+    # Server processes (`citeqa serve --workers`), forked after the index and models are
+    # loaded so that they share them. Shedding (max_in_flight) and the cache are per process.
+    workers: int = Field(default=1, ge=1)
+    # Answers kept per server process for questions asked again (api/cache.py); 0 disables.
+    # An answer is ~10 KB: the default holds every eval question in ~10 MB.
+    answer_cache_size: int = Field(default=1024, ge=0)
