@@ -327,17 +327,19 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     index: IndexOption = None,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[
+        Optional[int], typer.Option(min=1, help="Worker processes, forked after loading so that they share the index and models (default: $CITEQA_WORKERS or 1).")
+    ] = None,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
     rebuild_if_corrupt: Annotated[
         bool, typer.Option("--rebuild-if-corrupt", help="Rebuild a corrupt index from the sources its manifest records, instead of refusing to start.")
     ] = False,
 ) -> None:
     """Serve the web page and the JSON API."""
-    import os
+    overrides = {"index_dir": index, "workers": workers}
+    settings = Settings(**{name: value for name, value in overrides.items() if value is not None})
+    check_index(settings.index_dir, rebuild=rebuild_if_corrupt)
+    from api.main import create_app
+    from api.prefork import serve as serve_app
 
-    import uvicorn
-
-    if index is not None:
-        os.environ["CITEQA_INDEX_DIR"] = str(index)
-    check_index(index or Settings().index_dir, rebuild=rebuild_if_corrupt)
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    serve_app(create_app(settings), host=host, port=port, workers=settings.workers, access_log=access_log)

@@ -1,0 +1,123 @@
+"""Serve the app from several worker processes that share one loaded index and its models.
+
+    serve(create_app(settings), host="127.0.0.1", port=8000, workers=2)
+
+The parent loads the index and the models (`api.main.preload`), binds the socket
+and forks the workers; each serves that socket from its own event loop, and the
+memory the parent filled (model weights, the index's records) stays shared
+until a worker writes to it: `gc.freeze` keeps the collector from touching it,
+and the index's arrays are mapped from its files anyway (ingest/store.py). Each
+worker watches the index itself and loads a new build when a re-ingest switches
+it, as a single process does. uvicorn's own `--workers` starts each worker
+afresh (spawn), which loads everything once per worker.
+
+Forking a loaded process is safe here because nothing loaded runs threads of its
+own: the ONNX sessions have one intra-op thread (the caller's), FAISS one OpenMP
+thread. The parent only supervises: a worker that dies is replaced; SIGTERM or
+SIGINT stops them all, each finishing its requests in flight.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import signal
+import sys
+import time
+
+import uvicorn
+from fastapi import FastAPI
+
+from api.main import preload
+
+__all__ = ["serve"]
+
+log = logging.getLogger("citeqa.api")
+QUICK_DEATH_S = 10.0  # a worker that dies sooner than this after its start counts towards giving up
+MAX_QUICK_DEATHS = 5
+
+
+def serve(app: FastAPI, *, host: str, port: int, workers: int = 1, log_level: str = "info", access_log: bool = False) -> None:
+    """Serve until SIGTERM or SIGINT. One worker: in this process, no fork."""
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=access_log, lifespan="on")
+    if workers <= 1:
+        uvicorn.Server(config).run()
+        return
+    preload(app)
+    socket = config.bind_socket()
+    gc.collect()
+    gc.freeze()  # what is loaded now stays out of the collector's way: its pages stay shared
+    Supervisor(app, config, socket, workers).run()
+
+
+class Supervisor:
+    """Forks `workers` workers serving `socket` and keeps that many alive."""
+
+    def __init__(self, app: FastAPI, config: uvicorn.Config, socket, workers: int) -> None:
+        self.app, self.config, self.socket = app, config, socket
+        self.slots: dict[int, tuple[int, float]] = {}  # pid -> (slot, started)
+        self.stopping = False
+        self.quick_deaths = 0
+        for slot in range(workers):
+            self.fork(slot)
+
+    def fork(self, slot: int) -> None:
+        sys.stdout.flush(), sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            run_worker(self.app, self.config, self.socket, slot)
+        self.slots[pid] = (slot, time.monotonic())
+        log.info("worker %d started (pid %d)", slot, pid)
+
+    def stop(self, signum: int, frame) -> None:
+        self.stopping = True
+        for pid in self.slots:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        while self.slots:
+            pid, status = os.wait()  # restarted after a signal's handler ran (PEP 475)
+            slot, started = self.slots.pop(pid, (None, 0.0))
+            if slot is None or self.stopping:
+                continue
+            self.replace(slot, pid, status, time.monotonic() - started)
+        self.socket.close()
+        if self.quick_deaths > MAX_QUICK_DEATHS:
+            raise SystemExit(1)
+
+    def replace(self, slot: int, pid: int, status: int, lived: float) -> None:
+        log.error("worker %d (pid %d) died (%s) after %.0f s; starting another", slot, pid, describe_exit(status), lived)
+        self.quick_deaths = self.quick_deaths + 1 if lived < QUICK_DEATH_S else 0
+        if self.quick_deaths > MAX_QUICK_DEATHS:
+            log.error("workers keep dying at start; stopping")
+            self.stop(signal.SIGTERM, None)
+            return
+        self.fork(slot)
+
+
+def run_worker(app: FastAPI, config: uvicorn.Config, socket, slot: int) -> None:
+    """A forked worker's life; never returns into the parent's code."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_DFL)  # uvicorn installs its own while it serves
+    status = 0
+    try:
+        app.state.metrics.use_slot(slot)
+        uvicorn.Server(config).run(sockets=[socket])
+    except BaseException:  # noqa: BLE001 - report, then leave without the parent's clean-up
+        log.exception("worker %d failed", slot)
+        status = 1
+    finally:
+        sys.stdout.flush(), sys.stderr.flush()
+        os._exit(status)
+
+
+def describe_exit(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
