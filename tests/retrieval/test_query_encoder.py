@@ -1,6 +1,7 @@
 """The query encoder's cache of recent vectors (fake encoder underneath)."""
 
 import numpy as np
+import pytest
 
 from retrieval.query_encoder import CachingEncoder
 from tests.fakes import FakeEncoder
@@ -33,3 +34,16 @@ def test_the_least_recently_used_vectors_go_first():
     assert list(encoder.vectors) == ["one", "three"]
     encoder.encode(["two"])
     assert inner.encoded == 4
+
+
+@pytest.mark.slow
+def test_the_int8_query_encoder_agrees_with_the_fp32_one():
+    """Oracle: the shipped int8 model against sentence-transformers in fp32 (the passages' encoder)."""
+    from ingest.embed import load_encoder
+    from retrieval.query_encoder import OnnxEncoder, uncached_query_encoder
+
+    questions = ["How many Haitians arrived in Del Rio?", "Who hosted the summit in Los Angeles?", "migration pact pillars 2022"]
+    int8 = uncached_query_encoder("all-MiniLM-L6-v2")
+    assert isinstance(int8, OnnxEncoder)
+    cosines = (int8.encode(questions) * load_encoder("all-MiniLM-L6-v2").encode(questions)).sum(axis=1)
+    assert cosines.min() > 0.98
