@@ -2,14 +2,21 @@
 
     serve(create_app(settings), host="127.0.0.1", port=8000, workers=2)
 
-The parent loads the index and the models (`api.main.preload`), binds the socket
-and forks the workers; each serves that socket from its own event loop, and the
+The parent loads the index and the models (`api.main.preload`), opens one
+listening socket per worker on the same port (SO_REUSEPORT) and forks the
+workers; each serves its socket from its own event loop, and the
 memory the parent filled (model weights, the index's records) stays shared
 until a worker writes to it: `gc.freeze` keeps the collector from touching it,
 and the index's arrays are mapped from its files anyway (ingest/store.py). Each
 worker watches the index itself and loads a new build when a re-ingest switches
 it, as a single process does. uvicorn's own `--workers` starts each worker
 afresh (spawn), which loads everything once per worker.
+
+One socket each rather than one shared: the kernel then spreads new
+connections over the workers, where on a shared socket the first worker to wake
+accepts every connection waiting (asyncio accepts up to the backlog at once) and
+keeps them, with keep-alive, for good: 32 clients arriving together left one of
+two workers with 28 of them.
 
 Forking a loaded process is safe here because nothing loaded runs threads of its
 own: the ONNX sessions have one intra-op thread (the caller's), FAISS one OpenMP
@@ -23,6 +30,7 @@ import gc
 import logging
 import os
 import signal
+import socket
 import sys
 import time
 
@@ -36,6 +44,7 @@ __all__ = ["serve"]
 log = logging.getLogger("citeqa.api")
 QUICK_DEATH_S = 10.0  # a worker that dies sooner than this after its start counts towards giving up
 MAX_QUICK_DEATHS = 5
+BACKLOG = 2048  # uvicorn's
 
 
 def serve(app: FastAPI, *, host: str, port: int, workers: int = 1, log_level: str = "info", access_log: bool = False) -> None:
@@ -45,28 +54,50 @@ def serve(app: FastAPI, *, host: str, port: int, workers: int = 1, log_level: st
         uvicorn.Server(config).run()
         return
     preload(app)
-    socket = config.bind_socket()
+    sockets = listening_sockets(host, port, workers)
+    log.info("serving on http://%s:%d with %d workers", host, port, workers)
     gc.collect()
     gc.freeze()  # what is loaded now stays out of the collector's way: its pages stay shared
-    Supervisor(app, config, socket, workers).run()
+    Supervisor(app, config, sockets).run()
+
+
+def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
+    """`count` sockets listening on host:port (SO_REUSEPORT: the kernel balances connections
+    among them). A port already served is refused first: SO_REUSEPORT alone would share
+    it with another server that set it too."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        with socket.socket(family) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+        sockets = [socket.socket(family) for _ in range(count)]
+        for sock in sockets:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.bind((host, port))
+            sock.listen(BACKLOG)
+    except OSError as exc:
+        log.error("cannot listen on %s:%d: %s", host, port, exc)
+        raise SystemExit(1) from exc
+    return sockets
 
 
 class Supervisor:
-    """Forks `workers` workers serving `socket` and keeps that many alive."""
+    """Forks a worker per socket and keeps one alive on each."""
 
-    def __init__(self, app: FastAPI, config: uvicorn.Config, socket, workers: int) -> None:
-        self.app, self.config, self.socket = app, config, socket
+    def __init__(self, app: FastAPI, config: uvicorn.Config, sockets: list[socket.socket]) -> None:
+        self.app, self.config, self.sockets = app, config, sockets
         self.slots: dict[int, tuple[int, float]] = {}  # pid -> (slot, started)
         self.stopping = False
         self.quick_deaths = 0
-        for slot in range(workers):
+        for slot in range(len(sockets)):
             self.fork(slot)
 
     def fork(self, slot: int) -> None:
         sys.stdout.flush(), sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            run_worker(self.app, self.config, self.socket, slot)
+            run_worker(self.app, self.config, self.sockets[slot], slot)
         self.slots[pid] = (slot, time.monotonic())
         log.info("worker %d started (pid %d)", slot, pid)
 
@@ -87,7 +118,8 @@ class Supervisor:
             if slot is None or self.stopping:
                 continue
             self.replace(slot, pid, status, time.monotonic() - started)
-        self.socket.close()
+        for sock in self.sockets:
+            sock.close()
         if self.quick_deaths > MAX_QUICK_DEATHS:
             raise SystemExit(1)
 
@@ -101,14 +133,14 @@ class Supervisor:
         self.fork(slot)
 
 
-def run_worker(app: FastAPI, config: uvicorn.Config, socket, slot: int) -> None:
+def run_worker(app: FastAPI, config: uvicorn.Config, sock: socket.socket, slot: int) -> None:
     """A forked worker's life; never returns into the parent's code."""
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, signal.SIG_DFL)  # uvicorn installs its own while it serves
     status = 0
     try:
         app.state.metrics.use_slot(slot)
-        uvicorn.Server(config).run(sockets=[socket])
+        uvicorn.Server(config).run(sockets=[sock])
     except BaseException:  # noqa: BLE001 - report, then leave without the parent's clean-up
         log.exception("worker %d failed", slot)
         status = 1
