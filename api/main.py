@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, *, qa: Answerer | None = None, 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        size_thread_pool(settings.worker_threads or 2 * (os.cpu_count() or 1))
+        size_thread_pool(settings.worker_threads or max(2, 2 * (os.cpu_count() or 1) // settings.workers))
         if qa is not None:
             app.state.qa = qa
         elif app.state.qa is None and app.state.watcher is None:  # not loaded before the workers forked
@@ -102,7 +102,9 @@ def size_thread_pool(threads: int) -> None:
     Questions are CPU work: more threads than cores add no throughput, only more
     threads contending for the GIL with the event loop, which then answers shed
     requests and health checks late (a ~120 ms mean with 40 threads, ~20 ms with 4,
-    on 2 cores under 200 clients). Requests beyond it wait in the event loop, cheaply."""
+    on 2 cores under 200 clients). Requests beyond it wait in the event loop, cheaply.
+    With several workers the default is shared out between them: two workers on two
+    cores with two threads each did as well as or better than with four each."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = threads
 
 

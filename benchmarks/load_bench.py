@@ -130,14 +130,19 @@ def run_round(url: str, questions: list[str], clients: int, seconds: float, serv
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    cpu_before = psutil.Process().cpu_times()
+    client_before, server_before = cpu_seconds([psutil.Process()]), cpu_seconds(server_processes(server))
     results, elapsed = hammer(url, questions, clients, seconds, honor_retry_after=honor_retry_after)
-    cpu_after = psutil.Process().cpu_times()
+    client_cpu, server_cpu = cpu_seconds([psutil.Process()]) - client_before, cpu_seconds(server_processes(server)) - server_before
     done.set()
     sampler.join()
     memory.append(total_rss())
-    client_cpu = (cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system) / elapsed
-    return {**summarize(results, elapsed), "rss_start": memory[0], "rss_peak": max(memory), "rss_end": memory[-1], "client_cpu": client_cpu}
+    return {**summarize(results, elapsed), "rss_start": memory[0], "rss_peak": max(memory), "rss_end": memory[-1],
+            "client_cpu": client_cpu / elapsed, "server_ms": 1000 * server_cpu / max(1, len(results))}
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    """User and system CPU time: what a request costs, however busy the machine is otherwise."""
+    return sum(p.cpu_times().user + p.cpu_times().system for p in processes)
 
 
 def sequential(url: str, questions: list[str], *, repeated: bool) -> None:
@@ -197,7 +202,7 @@ def main() -> None:
             r = run_round(url, part, args.clients, args.seconds, server, honor_retry_after=args.honor_retry_after)
             wrapped = " (the stream wrapped: questions repeated)" if r["requests"] > len(part) else ""
             print(f"round {number + 1}: {args.clients} clients x {args.seconds:.0f} s, {args.mix}, bound {bound}: {describe(r)}; "
-                  f"clients' CPU {r['client_cpu']:.2f} cores; load {os.getloadavg()[0]:.2f}{wrapped}", flush=True)
+                  f"server CPU {r['server_ms']:.1f} ms a request, clients' {r['client_cpu']:.2f} cores; load {os.getloadavg()[0]:.2f}{wrapped}", flush=True)
             print(f"  server RSS total {r['rss_start']:.0f} -> peak {r['rss_peak']:.0f} -> {r['rss_end']:.0f} MB; per process (MB): {describe_memory(server)}", flush=True)
         metrics = httpx.get(f"{url}/api/metrics", timeout=5)
         if metrics.status_code == 200:
