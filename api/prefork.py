@@ -70,7 +70,10 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
         with socket.socket(family) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
-        sockets = [socket.socket(family) for _ in range(count)]
+        # IPPROTO_TCP named: asyncio sets TCP_NODELAY only on connections of a socket that says
+        # so, and without it a response's header and body writes met the client's delayed
+        # ACK: 40 ms a request
+        sockets = [socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP) for _ in range(count)]
         for sock in sockets:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)

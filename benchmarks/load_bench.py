@@ -46,7 +46,7 @@ from eval.metrics import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ("analyze", "encode", "dense", "bm25", "fusion", "rerank", "answer", "total")
-PER_ROUND = 12_000  # questions a round may ask before its stream wraps around
+PER_ROUND = {"unique": 14_000, "zipf": 60_000, "cycle": 60_000}  # questions a round may ask before its stream wraps around
 
 
 def free_port() -> int:
@@ -187,7 +187,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=None, help="the server's port (default: a free one), for probes from outside")
     args = parser.parse_args()
     port = args.port or free_port()
-    questions = stream(args.mix, [q.question for q in load_questions()], PER_ROUND * args.rounds + args.sequential, s=args.zipf_s)
+    per_round = PER_ROUND[args.mix]
+    questions = stream(args.mix, [q.question for q in load_questions()], per_round * args.rounds + args.sequential, s=args.zipf_s)
     server = start_server(args.index, port, args.max_in_flight, workers=args.workers, root=args.server_root.resolve())
     url = f"http://127.0.0.1:{port}"
     try:
@@ -198,7 +199,7 @@ def main() -> None:
             sequential(url, asked, repeated=args.mix != "unique")
         bound = "default" if args.max_in_flight is None else args.max_in_flight
         for number in range(args.rounds):
-            part = questions[number * PER_ROUND : (number + 1) * PER_ROUND]
+            part = questions[number * per_round : (number + 1) * per_round]
             r = run_round(url, part, args.clients, args.seconds, server, honor_retry_after=args.honor_retry_after)
             wrapped = " (the stream wrapped: questions repeated)" if r["requests"] > len(part) else ""
             print(f"round {number + 1}: {args.clients} clients x {args.seconds:.0f} s, {args.mix}, bound {bound}: {describe(r)}; "
