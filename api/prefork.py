@@ -15,12 +15,15 @@ afresh (spawn), which loads everything once per worker.
 One socket each rather than one shared: the kernel then spreads new
 connections over the workers, where on a shared socket the first worker to wake
 accepts every connection waiting (asyncio accepts up to the backlog at once) and
-keeps them, with keep-alive, for good: 32 clients arriving together left one of
-two workers with 28 of them.
+keeps them, with keep-alive, for good: under 32 clients arriving together one
+of two workers answered 860 of 1,004 questions.
 
-Forking a loaded process is safe here because nothing loaded runs threads of its
-own: the ONNX sessions have one intra-op thread (the caller's), FAISS one OpenMP
-thread. The parent only supervises: a worker that dies is replaced; SIGTERM or
+Forking a loaded process is safe here because no loaded model has work in other
+threads at the fork: the ONNX sessions run in the calling thread (one intra-op
+thread, no pool), FAISS on one OpenMP thread; what other threads there are
+(tqdm's monitor, the BLAS libraries' idle pools) the workers do not wait on.
+Another backend that holds a connection (a database client) would have to
+open it after the fork. The parent only supervises: a worker that dies is replaced; SIGTERM or
 SIGINT stops them all, each finishing its requests in flight.
 """
 
@@ -41,7 +44,7 @@ from api.main import preload
 
 __all__ = ["serve"]
 
-log = logging.getLogger("citeqa.api")
+log = logging.getLogger("uvicorn.error")  # the supervisor's lines, among uvicorn's and in its format
 QUICK_DEATH_S = 10.0  # a worker that dies sooner than this after its start counts towards giving up
 MAX_QUICK_DEATHS = 5
 BACKLOG = 2048  # uvicorn's
