@@ -1,7 +1,8 @@
 """Load: N concurrent clients on loopback for a bounded time, against a server
 this script starts. Reports throughput and p50/p95/p99 of the accepted requests,
-the 503s of load shedding (counted apart from errors, which must be 0), the CPU
-the clients themselves took, and the server's memory (RSS and PSS of every
+the 503s of load shedding (counted apart from errors, which must be 0), the
+server's CPU per request (the figure other jobs on the machine move least), the
+CPU the clients themselves took, and the server's memory (RSS and PSS of every
 server process), sampled during identical rounds so growth shows.
 
     python -m benchmarks.load_bench [--index .citeqa/eval-index] [--clients 32] [--seconds 30]
