@@ -53,6 +53,12 @@ class Answerer:
         reader = Reader(retriever.documents, retriever.passages, retriever.parse_records, retriever.idf)
         return cls(retriever, reader, AnswerabilityModel())
 
+    def reload(self, index_dir: Path) -> Answerer:
+        """The current build of `index_dir`, read with the models already loaded."""
+        retriever = self.retriever.reload(index_dir)
+        reader = Reader(retriever.documents, retriever.passages, retriever.parse_records, retriever.idf)
+        return Answerer(retriever, reader, self.answerability, self.calibration, self.translingual_calibration)
+
     # -- the index, through the ranking layer ---------------------------------------
 
     @property
@@ -66,6 +72,10 @@ class Answerer:
     @property
     def manifest(self) -> dict:
         return self.retriever.manifest
+
+    @property
+    def build_id(self) -> str:
+        return self.retriever.build_id
 
     def document(self, doc_id: str) -> Document:
         return self.retriever.document(doc_id)

@@ -9,7 +9,8 @@ from fastapi import Depends, HTTPException, Request
 from answers import Answerer
 
 
-def get_answerer(request: Request) -> Answerer:
+async def get_answerer(request: Request) -> Answerer:
+    """A coroutine although it does no I/O: a sync dependency costs a trip to the thread pool."""
     qa = getattr(request.app.state, "qa", None)
     if qa is None:
         reason = getattr(request.app.state, "load_error", "the index is not loaded")

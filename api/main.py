@@ -18,8 +18,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.middleware import HeadAsGetMiddleware, LoadShedMiddleware
-from api.routes import ask, docs, documents, health, quote
+from api.cache import AnswerCache
+from api.metrics import Metrics
+from api.middleware import HeadAsGetMiddleware, LoadShedMiddleware, MetricsMiddleware, ReloadMiddleware
+from api.routes import ask, docs, documents, health, metrics, quote
 from api.security import SecurityHeadersMiddleware, security_headers
 from citeqa.errors import CiteqaError
 from citeqa.settings import Settings
@@ -27,7 +29,7 @@ from api.reload import IndexWatcher
 from ingest.embed import Encoder
 from answers import Answerer
 
-__all__ = ["create_app", "MAX_BODY_BYTES"]
+__all__ = ["create_app", "preload", "MAX_BODY_BYTES"]
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY_BYTES = 64 * 1024
@@ -42,18 +44,22 @@ def create_app(settings: Settings | None = None, *, qa: Answerer | None = None, 
     settings = settings or Settings()
 
     def load() -> Answerer:
-        loaded = Answerer.load(settings.index_dir, model=None if encoder else settings.model, encoder=encoder)
+        """The current build; a reload reads it with the models already loaded."""
+        previous = app.state.qa
+        if previous is not None:
+            loaded = previous.reload(settings.index_dir)
+        else:
+            loaded = Answerer.load(settings.index_dir, model=None if encoder else settings.model, encoder=encoder)
         loaded.warm()
         return loaded
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        size_thread_pool(settings.worker_threads or 2 * (os.cpu_count() or 1))
+        size_thread_pool(settings.worker_threads or max(2, 2 * (os.cpu_count() or 1) // settings.workers))
         if qa is not None:
             app.state.qa = qa
-        elif app.state.qa is None:
-            load_answerer(app, load)
-            app.state.watcher = IndexWatcher(settings.index_dir, load, interval=settings.reload_interval)
+        elif app.state.qa is None and app.state.watcher is None:  # not loaded before the workers forked
+            preload(app)
         yield
 
     app = FastAPI(
@@ -67,19 +73,19 @@ def create_app(settings: Settings | None = None, *, qa: Answerer | None = None, 
     app.state.qa = qa
     app.state.settings = settings
     app.state.watcher = None
+    app.state.load = load
+    app.state.answers = AnswerCache(settings.answer_cache_size)
+    app.state.metrics = Metrics(settings.workers)
 
-    @app.middleware("http")
-    async def reload_if_reingested(request: Request, call_next):
-        if request.app.state.watcher is not None:
-            request.app.state.watcher.maybe_reload(request.app.state)
-        return await call_next(request)
+    app.add_middleware(ReloadMiddleware, state=app.state)
     app.add_middleware(BodyLimitMiddleware, limit=MAX_BODY_BYTES, json_paths=frozenset({"/api/ask", "/api/quote"}))
     # Added last = outermost: shed before any body is read, and every answer,
     # a shed 503 included, leaves with the security headers.
     app.add_middleware(LoadShedMiddleware, limit=settings.max_in_flight, exempt=HEALTH_PATHS)
     app.add_middleware(HeadAsGetMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
-    for module in (ask, documents, quote, health, docs):
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics, timed=frozenset({"/api/ask"}))  # outermost: sees every status
+    for module in (ask, documents, quote, health, metrics, docs):
         app.include_router(module.router)
     add_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -96,8 +102,17 @@ def size_thread_pool(threads: int) -> None:
     Questions are CPU work: more threads than cores add no throughput, only more
     threads contending for the GIL with the event loop, which then answers shed
     requests and health checks late (a ~120 ms mean with 40 threads, ~20 ms with 4,
-    on 2 cores under 200 clients). Requests beyond it wait in the event loop, cheaply."""
+    on 2 cores under 200 clients). Requests beyond it wait in the event loop, cheaply.
+    With several workers the default is shared out between them: two workers on two
+    cores with two threads each did as well as or better than with four each."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+
+
+def preload(app: FastAPI) -> None:
+    """Load the index and models now, and watch for new builds. Called by the lifespan, or
+    before the worker processes fork (api/prefork.py), which then share what was loaded."""
+    load_answerer(app, app.state.load)
+    app.state.watcher = IndexWatcher(app.state.settings.index_dir, app.state.load, interval=app.state.settings.reload_interval)
 
 
 def load_answerer(app: FastAPI, load) -> None:

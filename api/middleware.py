@@ -1,14 +1,20 @@
-"""Pure-ASGI middleware for the whole app: HEAD served as GET, and load shedding.
+"""Pure-ASGI middleware for the whole app: HEAD served as GET, load shedding, counting,
+and the check for a re-ingested index.
 
-Pure ASGI rather than @app.middleware("http"): neither needs a Request object,
-and the shedder must answer in the event loop without touching the thread pool.
+Pure ASGI rather than @app.middleware("http"): none needs a Request object, the
+shedder must answer in the event loop without touching the thread pool, and
+Starlette's BaseHTTPMiddleware costs a task and a stream per request.
 """
 
 from __future__ import annotations
 
+import time
+
 from starlette.responses import JSONResponse
 
-__all__ = ["HeadAsGetMiddleware", "LoadShedMiddleware"]
+from api.metrics import Metrics
+
+__all__ = ["HeadAsGetMiddleware", "LoadShedMiddleware", "MetricsMiddleware", "ReloadMiddleware"]
 
 
 class HeadAsGetMiddleware:
@@ -70,3 +76,46 @@ class LoadShedMiddleware:
             headers={"Retry-After": str(self.retry_after_s)},
         )
         await response(scope, receive, send)
+
+
+class MetricsMiddleware:
+    """Counts every response by status into `metrics`, and times the successful ones on
+    the `timed` paths (the questions) from the request's arrival to the end of its body."""
+
+    def __init__(self, app, *, metrics: Metrics, timed: frozenset[str]) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.timed = timed
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # an exception that escapes every handler reaches the client as a 500
+
+        async def noting_status(message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_status)
+        finally:
+            timed = status == 200 and scope["path"] in self.timed
+            self.metrics.record(status, (time.perf_counter() - started) * 1000 if timed else None)
+
+
+class ReloadMiddleware:
+    """Before each request, lets the index watcher (api/reload.py) check whether a re-ingest
+    switched the index: cheap, at most one look at the `current` link per interval."""
+
+    def __init__(self, app, *, state) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and self.state.watcher is not None:
+            self.state.watcher.maybe_reload(self.state)
+        await self.app(scope, receive, send)

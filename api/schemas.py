@@ -144,3 +144,51 @@ def error_responses(*codes: int) -> dict[int, dict]:
 
 JSON_BODY_ERRORS = error_responses(400, 413, 415, 422, 503)
 LOOKUP_ERRORS = error_responses(404, 422, 503)
+
+
+class RequestCountsOut(BaseModel):
+    total: int
+    ok: int
+    client_errors: int
+    shed: int  # 503s of load shedding
+    server_errors: int
+
+
+class CacheStatsOut(BaseModel):
+    capacity: int
+    entries: int
+    hits: int
+    misses: int
+    hit_rate: float
+    evictions: int
+    invalidations: int  # emptied for a new index build
+
+
+class LatencyOut(BaseModel):
+    recent: int  # how many of the latest answered questions these figures cover
+    mean: float
+    p50: float
+    p90: float
+    p99: float
+    max: float
+
+
+class AskCountsOut(BaseModel):
+    answered: int
+    latency_ms: LatencyOut
+
+
+class WorkerMetricsOut(BaseModel):
+    pid: int
+    requests: RequestCountsOut
+    cache: CacheStatsOut
+    ask: AskCountsOut
+
+
+class MetricsOut(BaseModel):
+    workers: int
+    uptime_s: float
+    requests: RequestCountsOut
+    cache: CacheStatsOut
+    ask: AskCountsOut
+    per_worker: list[WorkerMetricsOut]

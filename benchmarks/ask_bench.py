@@ -15,6 +15,8 @@ from eval.dataset import load_questions
 from eval.metrics import percentile
 from answers import Answerer
 from answers.question import analyze
+from ingest.store import read_manifest
+from retrieval.query_encoder import uncached_query_encoder
 
 
 def main() -> None:
@@ -22,7 +24,8 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=Path(".citeqa/eval-index"))
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    qa = Answerer.load(args.index)
+    # the encoder without its cache of recent questions, as analyze's cache is cleared below
+    qa = Answerer.load(args.index, encoder=uncached_query_encoder(read_manifest(args.index)["model"]))
     qa.warm()  # as the service does after loading
     questions = load_questions()
     for question in questions[:20]:

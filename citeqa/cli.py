@@ -347,22 +347,26 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     index: IndexOption = None,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[
+        Optional[int], typer.Option(min=1, help="Worker processes, forked after loading so that they share the index and models (default: $CITEQA_WORKERS or 1).")
+    ] = None,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request.")] = False,
     rebuild_if_corrupt: Annotated[
         bool, typer.Option("--rebuild-if-corrupt", help="Rebuild a corrupt index from the sources its manifest records, instead of refusing to start.")
     ] = False,
 ) -> None:
     """Serve the web page and the JSON API."""
-    import os
-
-    import uvicorn
-
+    overrides = {"index_dir": index, "workers": workers}
+    settings = Settings(**{name: value for name, value in overrides.items() if value is not None})
     from ingest.index_store import is_milvus_location
 
-    location = index or Settings().index_dir
-    if workers > 1 and is_milvus_location(location) and str(location).endswith(".db"):
-        fail("milvus-lite opens a .db in one process: run `milvus-lite server` and serve --index milvus://host:port/collection for several workers", 2)
-    if index is not None:
-        os.environ["CITEQA_INDEX_DIR"] = str(index)
-    check_index(index or Settings().index_dir, rebuild=rebuild_if_corrupt)
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    if settings.workers > 1 and is_milvus_location(settings.index_dir):
+        # the workers are forked from a parent that has loaded the index, and a gRPC channel
+        # does not survive a fork; milvus-lite also opens a .db in one process only
+        fail("serve one worker per process on a Milvus index: start several `citeqa serve` processes "
+             "(for a .db, run `milvus-lite server` and use --index milvus://host:port/collection)", 2)
+    check_index(settings.index_dir, rebuild=rebuild_if_corrupt)
+    from api.main import create_app
+    from api.prefork import serve as serve_app
+
+    serve_app(create_app(settings), host=host, port=port, workers=settings.workers, access_log=access_log)

@@ -28,5 +28,12 @@ class Settings(BaseSettings):
     # the 32-client one, and sheds nothing at 32 clients (32 did, ~15%: a client's next
     # request can arrive before its last one has left the count). benchmarks/load_bench.py.
     max_in_flight: int = Field(default=48, ge=0)
-    # Threads answering questions per server process; 0: twice the CPU count.
+    # Threads answering questions per server process; 0: twice the CPU count, shared out
+    # between the workers (at least 2 each).
     worker_threads: int = Field(default=0, ge=0)
+    # Server processes (`citeqa serve --workers`), forked after the index and models are
+    # loaded so that they share them. Shedding (max_in_flight) and the cache are per process.
+    workers: int = Field(default=1, ge=1)
+    # Answers kept per server process for questions asked again (api/cache.py); 0 disables.
+    # An answer is ~10 KB: the default holds every eval question in ~10 MB.
+    answer_cache_size: int = Field(default=1024, ge=0)

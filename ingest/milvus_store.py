@@ -50,6 +50,10 @@ class MilvusIndexData(IndexData):
     client: object = None
     collection: str = ""  # this build's passage collection (not the alias: a reader keeps its build)
 
+    @property
+    def build_id(self) -> str:
+        return self.collection
+
 
 class MilvusStore(IndexStore):
     wants_bm25 = False

@@ -101,12 +101,14 @@ def write_sentence_vectors(folder: Path, vectors: SentenceVectors, faiss_index) 
     return {"model": vectors.model, "dimension": vectors.dimension, "sentences": len(vectors.rows)}
 
 
-def read_sentence_vectors(build: Path, recorded: dict) -> SentenceVectors:
+def read_sentence_vectors(build: Path, recorded: dict, *, mmap: bool = True) -> SentenceVectors:
+    """Memory-mapped read-only by default, so that forked workers share one copy."""
     import faiss
 
-    vectors = np.load(build / FILES[0], allow_pickle=False)
-    rows = np.load(build / FILES[1], allow_pickle=False)
-    index = faiss.read_index(str(build / FILES[2]))
+    mode = "r" if mmap else None
+    vectors = np.load(build / FILES[0], allow_pickle=False, mmap_mode=mode)
+    rows = np.load(build / FILES[1], allow_pickle=False, mmap_mode=mode)
+    index = faiss.read_index(str(build / FILES[2]), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if mmap else 0)
     if not (len(vectors) == len(rows) == index.ntotal == recorded.get("sentences")):
         raise ValueError(f"multilingual counts disagree (manifest {recorded.get('sentences')}, vectors {len(vectors)}, rows {len(rows)}, index {index.ntotal})")
     return SentenceVectors(recorded["model"], vectors, rows, index)

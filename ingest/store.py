@@ -65,6 +65,11 @@ class IndexData:
     parse_records: list[dict] = field(default_factory=list)  # one per sentence (ingest/parse.py); empty if not parsed
     multilingual: SentenceVectors | None = None  # sentence vectors for other languages (ingest/multilingual.py)
 
+    @property
+    def build_id(self) -> str:
+        """Names the build: what anything derived from it (an answer cache) is keyed by."""
+        return self.path.name
+
 
 def current_build(index_dir: Path) -> Path:
     link = index_dir / CURRENT
@@ -256,8 +261,14 @@ def pid_alive(staging_name: str) -> bool:
     return True
 
 
-def read_index(index_dir: Path, *, verify: bool = True) -> IndexData:
-    """Load the current build; IndexCorrupt names the first bad file."""
+def read_index(index_dir: Path, *, verify: bool = True, mmap: bool = True) -> IndexData:
+    """Load the current build; IndexCorrupt names the first bad file.
+
+    With `mmap` the arrays (the dense index's vectors, the embeddings, the BM25 matrix)
+    are mapped read-only from the build's files instead of copied: every process
+    serving the build shares one copy in the page cache, so memory does not grow
+    with the worker count. Builds are never written after they are linked, and a
+    pruned build's mapped files stay readable until the last map goes."""
     import bm25s
     import faiss
 
@@ -270,11 +281,13 @@ def read_index(index_dir: Path, *, verify: bool = True) -> IndexData:
     try:
         documents = {d.doc_id: d for d in map(document_from_record, read_jsonl(build / "documents.jsonl"))}
         passages = [passage_from_record(r) for r in read_jsonl(build / "passages.jsonl")]
-        embeddings = np.load(build / "embeddings.npy", allow_pickle=False)
-        faiss_index = faiss.read_index(str(build / "dense.faiss"))
-        bm25 = bm25s.BM25.load(str(build / "bm25"), show_progress=False)
+        embeddings = np.load(build / "embeddings.npy", allow_pickle=False, mmap_mode="r" if mmap else None)
+        # IO_FLAG_MMAP_IFC maps a flat index's vectors (an HNSW index's too); IO_FLAG_MMAP
+        # would map only an IVF index's lists and copy the rest
+        faiss_index = faiss.read_index(str(build / "dense.faiss"), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if mmap else 0)
+        bm25 = bm25s.BM25.load(str(build / "bm25"), show_progress=False, mmap=mmap)
         parse_records = read_jsonl(build / "parses.jsonl") if (build / "parses.jsonl").is_file() else []
-        multilingual = read_sentence_vectors(build, manifest["multilingual"]) if manifest.get("multilingual") else None
+        multilingual = read_sentence_vectors(build, manifest["multilingual"], mmap=mmap) if manifest.get("multilingual") else None
     except Exception as exc:  # noqa: BLE001 - any parse failure of an index file is corruption
         raise IndexCorrupt(f"{build}: cannot load index files ({type(exc).__name__}: {exc})") from exc
     check_consistency(build, manifest, passages, embeddings, faiss_index)

@@ -73,6 +73,7 @@ class Retriever:
     ) -> None:
         self.data = data
         self.encoder = encoder
+        self.multilingual_encoder = multilingual_encoder  # kept for a reload: a new build brings no new model
         self.config = config or RetrievalConfig()
         self.passages: list[Passage] = data.passages
         self.documents: dict[str, Document] = data.documents
@@ -124,6 +125,17 @@ class Retriever:
         if encoder.dim != data.manifest["dimension"]:
             raise ModelMismatch(f"model {wanted!r} makes {encoder.dim}-d vectors; the index holds {data.manifest['dimension']}-d")
         return cls(data, encoder, config, multilingual_encoder=multilingual)
+
+    def reload(self, index_dir: Path) -> Retriever:
+        """The current build of `index_dir`, ranked with this retriever's encoder and settings:
+        a new build brings new passages, not a new model, so nothing is loaded twice."""
+        return Retriever.load(index_dir, encoder=self.encoder, config=self.config, multilingual_encoder=self.multilingual_encoder)
+
+    @property
+    def build_id(self) -> str:
+        """The build served (a folder's build, a Milvus build's collection): what anything
+        derived from it is keyed by."""
+        return self.data.build_id
 
     # -- lookups -----------------------------------------------------------------
 
