@@ -107,3 +107,48 @@ def test_reload_during_requests_never_fails_one(tmp_path):
             for thread in threads:
                 thread.join()
     assert len(statuses) > 20 and set(statuses) == {200}
+
+
+def test_a_build_shipped_from_another_machine_is_served_after_one_rename(tmp_path):
+    """The README's way to ship a build to a replica: copy builds/<id>, switch `current`
+    with one rename; a truncated copy is refused and the previous build keeps serving."""
+    import shutil
+    import subprocess
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from citeqa.settings import Settings
+    from ingest.build import ingest
+    from ingest.store import current_build
+    from tests.conftest import small_corpus
+    from tests.fakes import FakeEncoder
+
+    source = small_corpus(tmp_path / "src")
+    replica, builder = tmp_path / "replica", tmp_path / "builder"
+    ingest([source], replica, model="fake-hashing", encoder_factory=FakeEncoder)
+    (source / "shipped.md").write_text("# Shipped\n\nA paragraph only the shipped build holds, about the Darien Gap.\n")
+    ingest([source], builder, model="fake-hashing", encoder_factory=FakeEncoder)
+
+    def ship(build):
+        shutil.copytree(build, replica / "builds" / build.name)
+        subprocess.run(["ln", "-sfn", f"builds/{build.name}", str(replica / ".current-new")], check=True)
+        subprocess.run(["mv", "-T", str(replica / ".current-new"), str(replica / "current")], check=True)
+
+    def served(c):
+        return {d["doc_id"] for d in c.get("/api/documents").json()}
+
+    with TestClient(create_app(Settings(index_dir=replica, reload_interval=0.05), encoder=FakeEncoder())) as c:
+        assert "shipped" not in served(c)
+        broken = tmp_path / "broken" / "20990101T000000-1-000001"
+        shutil.copytree(current_build(builder), broken)
+        (broken / "passages.jsonl").write_text("")  # a copy cut short
+        ship(broken)
+        time.sleep(1.0)  # twenty reload checks
+        assert "shipped" not in served(c) and c.get("/readyz").status_code == 200
+        ship(current_build(builder))
+        deadline = time.monotonic() + 20
+        while "shipped" not in served(c):
+            assert time.monotonic() < deadline, "the shipped build was never picked up"
+            time.sleep(0.05)
