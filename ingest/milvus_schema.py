@@ -59,6 +59,27 @@ def create_passage_collection(client, name: str, dim: int, ann: str) -> None:
     create_collection(client, name, schema, index)
 
 
+def create_sentence_collection(client, name: str, dim: int) -> None:
+    """The multilingual sentence vectors (ingest/multilingual.py): one row per passage sentence."""
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=False)
+    schema.add_field("row", DataType.INT64, is_primary=True)  # the sentence's position in the build
+    for field in ("passage", "start", "end"):
+        schema.add_field(field, DataType.INT64)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
+    index = client.prepare_index_params()
+    index.add_index("vector", index_type="FLAT", metric_type="IP")
+    create_collection(client, name, schema, index)
+
+
+def sentence_rows(vectors) -> list[dict]:
+    return [
+        {"row": row, "passage": int(p), "start": int(s), "end": int(e), "vector": v.astype(np.float32).tolist()}
+        for row, ((p, s, e), v) in enumerate(zip(vectors.rows, vectors.vectors))
+    ]
+
+
 def create_file_collection(client, name: str) -> None:
     from pymilvus import DataType
 

@@ -8,6 +8,9 @@ A build is two collections, named after the index and the build:
     <name>_b<build>_files  manifest.json, documents.jsonl and parses.jsonl, in
                            parts: what the answer layer needs in memory, so that a
                            Milvus deployment is self-contained
+    <name>_b<build>_sentences  the multilingual sentence vectors (ingest/multilingual.py),
+                           when the build has them: read into memory at start-up and
+                           searched in process, as the folder's are
 
 The alias <name> is moved to the new build in one step, so readers switch builds
 atomically, as with the folder's `current` link; the previous build is kept for
@@ -32,9 +35,11 @@ import numpy as np
 from citeqa.errors import BackendNotInstalled, CiteqaError, IndexCorrupt, IndexNotFound
 from ingest.index_store import IndexStore
 from ingest.milvus_schema import (
-    PASSAGE_FIELDS, create_file_collection, create_passage_collection, passage_from_row, passage_rows, split_file,
+    PASSAGE_FIELDS, create_file_collection, create_passage_collection, create_sentence_collection, passage_from_row, passage_rows,
+    sentence_rows, split_file,
 )
-from ingest.store import FORMAT_VERSION, HNSW_THRESHOLD, IndexData, corpus_hash, document_from_record, document_record
+from ingest.multilingual import SentenceVectors
+from ingest.store import FORMAT_VERSION, HNSW_THRESHOLD, IndexData, build_faiss_index, corpus_hash, document_from_record, document_record
 
 __all__ = ["MilvusStore", "MilvusIndexData", "INSTALL_HINT"]
 
@@ -57,6 +62,7 @@ class MilvusIndexData(IndexData):
 
 class MilvusStore(IndexStore):
     wants_bm25 = False
+    keeps_multilingual = True
 
     def __init__(self, uri: str, name: str, *, label: str, token: str = "", embedded: bool = False) -> None:
         if not name.replace("_", "a").isalnum() or name[0].isdigit():
@@ -103,6 +109,8 @@ class MilvusStore(IndexStore):
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "files": {name: sha256_text(text) for name, text in files.items()}, **(extra or {}),
         }
+        if multilingual is not None:
+            manifest["multilingual"] = {"model": multilingual.model, "dimension": multilingual.dimension, "sentences": len(multilingual.rows)}
         files["manifest.json"] = json.dumps(manifest, indent=1)
         try:
             create_passage_collection(client, build, int(embeddings.shape[1]), kind)
@@ -115,6 +123,8 @@ class MilvusStore(IndexStore):
                 file_rows = split_file(name, text)
                 for begin in range(0, len(file_rows), ROWS_PER_BATCH):
                     client.insert(build + "_files", file_rows[begin : begin + ROWS_PER_BATCH])
+            if multilingual is not None:
+                write_sentences(client, build + "_sentences", multilingual)
             client.flush(build)  # one sealed segment: lite computes BM25 statistics per segment
             client.flush(build + "_files")
         except BaseException:  # Ctrl-C or SIGTERM too: leave no half-written build behind
@@ -131,7 +141,7 @@ class MilvusStore(IndexStore):
     def prune(self, client, *, keep: set[str]) -> None:
         """Drop builds other than the current and the previous one (readers may hold it)."""
         for collection in client.list_collections():
-            if collection.startswith(self.name + "_b") and not collection.endswith("_files") and collection not in keep:
+            if collection.startswith(self.name + "_b") and not collection.endswith(("_files", "_sentences")) and collection not in keep:
                 drop_build(client, collection)
 
     # -- reading -----------------------------------------------------------------
@@ -166,6 +176,7 @@ class MilvusStore(IndexStore):
             manifest = json.loads(read_file(client, build, "manifest.json"))
             texts = {name: read_file(client, build, name) for name in manifest.get("files", {})}
             rows = read_passage_rows(client, build, manifest["passages"], vectors)
+            sentences = read_sentences(client, build + "_sentences", manifest["multilingual"]) if manifest.get("multilingual") else None
         except (MilvusException, ValueError, KeyError) as exc:
             raise IndexCorrupt(f"{self.label}: cannot load build {build} ({type(exc).__name__}: {exc}); re-run ingest") from exc
         if verify:
@@ -179,7 +190,9 @@ class MilvusStore(IndexStore):
         passages = [passage_from_row(r) for r in rows]
         dim = manifest["dimension"]
         embeddings = np.array([r["vector"] for r in rows], dtype=np.float32).reshape(-1, dim) if vectors else np.zeros((0, dim), np.float32)
-        return MilvusIndexData(manifest, documents, passages, embeddings, None, None, Path(self.label), parses, client=client, collection=build)
+        return MilvusIndexData(
+            manifest, documents, passages, embeddings, None, None, Path(self.label), parses, sentences, client=client, collection=build
+        )
 
     def recorded_build_settings(self) -> dict:
         client = self.client()
@@ -219,11 +232,34 @@ def connect(uri: str, token: str, label: str, embedded: bool):
 
 
 def drop_build(client, build: str) -> None:
-    for name in (build, build + "_files"):
+    for name in (build, build + "_files", build + "_sentences"):
         try:
             client.drop_collection(name)
         except Exception:  # noqa: BLE001 - best effort: a build half-created may lack either
             pass
+
+
+def write_sentences(client, name: str, vectors: SentenceVectors) -> None:
+    create_sentence_collection(client, name, vectors.dimension)
+    rows = sentence_rows(vectors)
+    for begin in range(0, len(rows), ROWS_PER_BATCH):
+        client.insert(name, rows[begin : begin + ROWS_PER_BATCH])
+    client.flush(name)
+
+
+def read_sentences(client, name: str, recorded: dict) -> SentenceVectors:
+    """All of a build's sentence vectors, in order, with an exact index over them in memory."""
+    client.load_collection(name)
+    count, rows = recorded["sentences"], []
+    for begin in range(0, count, ROWS_PER_BATCH):
+        rows += client.query(name, filter=f"row >= {begin} and row < {begin + ROWS_PER_BATCH}", output_fields=["row", "passage", "start", "end", "vector"])
+    rows.sort(key=lambda r: r["row"])
+    if [r["row"] for r in rows] != list(range(count)):
+        raise ValueError(f"{name} holds {len(rows)} sentences, its manifest {count}")
+    vectors = np.array([r["vector"] for r in rows], dtype=np.float32).reshape(-1, recorded["dimension"])
+    positions = np.array([[r["passage"], r["start"], r["end"]] for r in rows], dtype=np.int64).reshape(-1, 3)
+    index, _ = build_faiss_index(vectors, "flat")
+    return SentenceVectors(recorded["model"], vectors, positions, index)
 
 
 def read_passage_rows(client, build: str, count: int, vectors: bool) -> list[dict]:

@@ -20,11 +20,27 @@ from retrieval.fusion import convex_fusion, reciprocal_rank_fusion
 from retrieval.query import Query
 from retrieval.records import Filters
 
-__all__ = ["FirstStage", "MODES", "ms_since", "ENGLISH"]
+__all__ = ["FirstStage", "MODES", "ms_since", "ENGLISH", "search_sentences"]
 
 ENGLISH = "en"
 
 MODES = frozenset({"dense", "bm25", "hybrid"})
+
+
+def search_sentences(sentences: SentenceVectors, query: np.ndarray, k: int, mask: np.ndarray | None) -> dict[int, float]:
+    """The k passages whose best sentence is nearest the question, scored by that sentence."""
+    passages_of = sentences.rows[:, 0]
+    wanted = k * 8 if mask is None else k * 8 + int((~mask[passages_of]).sum())
+    scores, ids = sentences.faiss_index.search(query.reshape(1, -1).astype(np.float32), min(wanted, len(passages_of)))
+    best: dict[int, float] = {}
+    for i, score in zip(ids[0], scores[0]):
+        passage = int(passages_of[i]) if i >= 0 else -1
+        if passage < 0 or passage in best or (mask is not None and not mask[passage]):
+            continue
+        best[passage] = float(score)  # results come best first: the first is the passage's best sentence
+        if len(best) == k:
+            break
+    return best
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -70,22 +86,6 @@ class FirstStage:
             scores = np.where(mask, scores, 0.0)
         return {int(i): float(scores[i]) for i in top_k(scores, k) if scores[i] > 0}
 
-    def dense_by_sentence(self, query: np.ndarray, k: int, mask: np.ndarray | None) -> dict[int, float]:
-        """The k passages whose best sentence is nearest the question, scored by that sentence."""
-        rows = self.sentences.rows
-        passages_of = rows[:, 0]
-        wanted = k * 8 if mask is None else k * 8 + int((~mask[passages_of]).sum())
-        scores, ids = self.sentences.faiss_index.search(query.reshape(1, -1).astype(np.float32), min(wanted, len(rows)))
-        best: dict[int, float] = {}
-        for i, score in zip(ids[0], scores[0]):
-            passage = int(passages_of[i]) if i >= 0 else -1
-            if passage < 0 or passage in best or (mask is not None and not mask[passage]):
-                continue
-            best[passage] = float(score)  # results come best first: the first is the passage's best sentence
-            if len(best) == k:
-                break
-        return best
-
     def translingual(self, question: Query) -> bool:
         """Ranked by the multilingual sentence vectors: a question not in English, when the index has them."""
         return question.lang != ENGLISH and self.sentences is not None and len(self.sentences.rows) > 0
@@ -112,7 +112,7 @@ class FirstStage:
             query = (self.multilingual_encoder if translingual else self.encoder).encode_query(question.text)
             timings["encode"] = ms_since(started)
             started = time.perf_counter()
-            dense = self.dense_by_sentence(query, depth, mask) if translingual else self.dense(query, depth, mask)
+            dense = search_sentences(self.sentences, query, depth, mask) if translingual else self.dense(query, depth, mask)
             timings["dense"] = ms_since(started)
         if mode in {"bm25", "hybrid"}:
             started = time.perf_counter()

@@ -17,7 +17,8 @@ import numpy as np
 
 from ingest.embed import Encoder
 from ingest.milvus_store import MilvusIndexData
-from retrieval.first_stage import ms_since
+from retrieval.filters import filter_mask
+from retrieval.first_stage import ENGLISH, ms_since, search_sentences
 from retrieval.fusion import convex_fusion
 from retrieval.milvus_filter import NOTHING, duplicate_holders, filter_expression
 from retrieval.query import Query
@@ -31,9 +32,15 @@ MAX_LIMIT = 16_384  # Milvus' largest top-k
 class MilvusFirstStage:
     """Candidates from Milvus' dense and BM25 indexes, and their fusion (convex or reciprocal rank)."""
 
-    def __init__(self, data: MilvusIndexData, encoder: Encoder, *, fusion: str, alpha: float, rrf_k: int, candidates: int) -> None:
+    def __init__(
+        self, data: MilvusIndexData, encoder: Encoder, *, fusion: str, alpha: float, rrf_k: int, candidates: int,
+        multilingual_encoder: Encoder | None = None, translingual_alpha: float = 0.6,
+    ) -> None:
         self.client, self.collection = data.client, data.collection
         self.encoder = encoder
+        # the multilingual sentence vectors are in memory, searched as the folder's are
+        self.sentences = data.multilingual if multilingual_encoder is not None else None
+        self.multilingual_encoder, self.translingual_alpha = multilingual_encoder, translingual_alpha
         self.passages = data.passages
         self.documents = data.documents
         self.holders = duplicate_holders(self.passages)
@@ -69,11 +76,14 @@ class MilvusFirstStage:
         hits = self.client.hybrid_search(self.collection, requests, RRFRanker(self.rrf_k), limit=min(2 * k, MAX_LIMIT))
         return {int(h.id): float(h.distance) for h in hits[0]}
 
-    def rank(self, question: Query, k: int, filters: Filters | None, mode: str, timings: dict) -> tuple[list[tuple[int, float]], dict[int, float]]:
-        """Ranked (passage index, score), and the dense scores of the candidates."""
+    def rank(self, question: Query, k: int, filters: Filters | None, mode: str, timings: dict) -> tuple[list[tuple[int, float]], dict[int, float], np.ndarray | None]:
+        """Ranked (passage index, score), the dense scores of the candidates, and for a question
+        ranked by sentence its multilingual vector (None otherwise)."""
         expr = filter_expression(filters, self.documents, self.holders)
         if expr == NOTHING:
             return [], {}, None
+        if question.lang != ENGLISH and self.sentences is not None and len(self.sentences.rows) and mode == "hybrid":
+            return self.rank_by_sentence(question, max(k, self.candidates), filters, expr, timings)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
         depth = max(k, self.candidates)
@@ -96,4 +106,19 @@ class MilvusFirstStage:
             fused = convex_fusion(dense, lexical, self.alpha) if mode == "hybrid" else (dense if mode == "dense" else lexical)
         ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
         timings["fusion"] = ms_since(started)
-        return ranked, dense, None  # no multilingual vectors on Milvus: every question is ranked as English
+        return ranked, dense, None
+
+    def rank_by_sentence(self, question: Query, depth: int, filters: Filters | None, expr: str | None, timings: dict):
+        """A question not in English: its nearest sentences (in memory) and Milvus' BM25, fused
+        convexly as by the folder's first stage."""
+        started = time.perf_counter()
+        query = self.multilingual_encoder.encode_query(question.text)
+        timings["encode"] = ms_since(started)
+        started = time.perf_counter()
+        dense = search_sentences(self.sentences, query, depth, filter_mask(self.passages, self.documents, filters))
+        timings["dense"] = ms_since(started)
+        started = time.perf_counter()
+        lexical = self.lexical(question.terms, depth, expr)
+        timings["bm25"] = ms_since(started)
+        fused = convex_fusion(dense, lexical, self.translingual_alpha)
+        return sorted(fused.items(), key=lambda item: (-item[1], item[0])), dense, query

@@ -31,11 +31,13 @@ def first_stage_for(
     data: IndexData, encoder: Encoder, *, fusion: str, alpha: float, rrf_k: int, candidates: int,
     multilingual_encoder: Encoder | None = None, translingual_alpha: float = 0.6,
 ) -> FirstStageBackend:
-    """Milvus indexes keep no multilingual vectors (yet): every question is ranked by the English index there."""
     if isinstance(data, MilvusIndexData):
         from retrieval.milvus_stage import MilvusFirstStage
 
-        return MilvusFirstStage(data, encoder, fusion=fusion, alpha=alpha, rrf_k=rrf_k, candidates=candidates)
+        return MilvusFirstStage(
+            data, encoder, fusion=fusion, alpha=alpha, rrf_k=rrf_k, candidates=candidates,
+            multilingual_encoder=multilingual_encoder, translingual_alpha=translingual_alpha,
+        )
     return FirstStage(
         data, encoder, fusion=fusion, alpha=alpha, rrf_k=rrf_k, candidates=candidates,
         multilingual_encoder=multilingual_encoder, translingual_alpha=translingual_alpha,

@@ -206,3 +206,29 @@ def test_a_child_forked_after_milvus_opened_still_runs(milvus_retriever):
     assert milvus_retriever.search("Del Rio", k=1)  # a channel and lite's server are live in this process
     for _ in range(5):
         assert run_isolated(lambda n: ["page"] * n, 10_000, timeout=20) == ["page"] * 10_000
+
+
+@requires_milvus
+def test_multilingual_sentence_vectors_round_trip_and_rank_as_in_the_folder(tmp_path):
+    from answers import Answerer
+
+    english, multilingual = FakeEncoder(), FakeEncoder()
+    folder = tmp_path / "index"
+    ingest([small_corpus(tmp_path / "corpus")], folder, model=english.name, encoder_factory=lambda: english,
+           multilingual=("fake-multilingual", lambda: multilingual))
+    target = tmp_path / "ml.db"
+    copy_index(folder, target)
+    here, there = open_store(folder).read(), open_store(target).read()
+    assert there.manifest["multilingual"] == here.manifest["multilingual"]
+    assert np.array_equal(there.multilingual.rows, here.multilingual.rows)
+    assert np.allclose(there.multilingual.vectors, here.multilingual.vectors)
+    question = "¿Qué dijeron Brasil y Colombia sobre la Declaración de Los Ángeles en 2022?"
+    answers = [Answerer.load(at, encoder=FakeEncoder(), multilingual_encoder=FakeEncoder()) for at in (folder, target)]
+    (q1, r1, c1), (q2, r2, c2) = (qa.read(question) for qa in answers)
+    assert r1.translingual and r2.translingual
+    assert [(r.index, round(r.score, 5)) for r in r1.ranked[:10]] == [(r.index, round(r.score, 5)) for r in r2.ranked[:10]]
+    assert (c1.sentence.start, c1.sentence.end) == (c2.sentence.start, c2.sentence.end)
+    filtered = Filters(doc_ids=("003_b93ff1855f76d041",))
+    ranked = [qa.retriever.rank(q1.query, k=5, filters=filtered).ranked for qa in answers]
+    assert [r.index for r in ranked[0][:5]] == [r.index for r in ranked[1][:5]]
+    assert all(answers[0].passages[r.index].doc_id == "003_b93ff1855f76d041" for r in ranked[0][:5])
