@@ -25,7 +25,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     # the encoder without its cache of recent questions, as analyze's cache is cleared below
-    qa = Answerer.load(args.index, encoder=uncached_query_encoder(read_manifest(args.index)["model"]))
+    manifest = read_manifest(args.index)
+    multilingual = (manifest.get("multilingual") or {}).get("model")
+    qa = Answerer.load(
+        args.index, encoder=uncached_query_encoder(manifest["model"]),
+        multilingual_encoder=uncached_query_encoder(multilingual) if multilingual else None,
+    )
     qa.warm()  # as the service does after loading
     questions = load_questions()
     for question in questions[:20]:
