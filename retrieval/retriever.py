@@ -86,7 +86,7 @@ class Retriever:
             data, encoder, fusion=self.config.fusion, alpha=self.config.alpha, rrf_k=self.config.rrf_k, candidates=self.config.candidates,
             multilingual_encoder=multilingual_encoder, translingual_alpha=self.config.translingual_alpha,
         )
-        self.language = LanguageDetector.from_texts(d.text for d in self.documents.values())
+        self.language = LanguageDetector(self.vocabulary)
         rows = data.multilingual.rows if data.multilingual is not None else np.zeros((0, 3), dtype=np.int64)
         # the multilingual sentence rows of passage i are sentence_rows[i]:sentence_rows[i + 1]
         self.sentence_rows = np.searchsorted(rows[:, 0], np.arange(len(self.passages) + 1))
