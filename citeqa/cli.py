@@ -229,6 +229,8 @@ def run_eval_set(index, split, out, baseline, update_baseline, tolerance, as_jso
 
 
 def print_eval(summary: dict, categories: dict, groups: dict, meta: dict, paths: dict) -> None:
+    from eval.harness import by_language
+
     typer.echo(f"split {meta['split']}: {meta['questions']} questions, {meta['skipped']} skipped ({meta['skipped_reason']})")
     for key, value in summary.items():
         typer.echo(f"  {key:<18} {value}")
@@ -238,18 +240,16 @@ def print_eval(summary: dict, categories: dict, groups: dict, meta: dict, paths:
             typer.echo(f"    {name:<13} n={row['n']:<3} abstained {row['abstained']}")
         else:
             typer.echo(f"    {name:<13} n={row['n']:<3} {row['hit@1']} / {row['hit@5']} / {row['sentence']} / {row['span']}")
+    typed, languages = by_language(groups)
     typer.echo("  by how questions are typed (hit@1 / sentence / span / wrongly refused), and unanswerable ones by kind:")
-    for name, row in groups.items():
-        if name.startswith("language:"):
-            continue
+    for name, row in typed.items():
         if "abstained" in row:
             typer.echo(f"    {name:<17} n={row['n']:<3} abstained {row['abstained']}")
         else:
             typer.echo(f"    {name:<17} n={row['n']:<3} {row['hit@1']} / {row['sentence']} / {row['span']} / {row['false_abstain']}")
     typer.echo("  by language (hit@1 / hit@5 / sentence / span / wrongly refused / unanswerable refused):")
-    for name, row in groups.items():
-        if name.startswith("language:"):
-            typer.echo(f"    {name[10:]:<4} n={row['n']:<4} {row['hit@1']} / {row['hit@5']} / {row['sentence']} / {row['span']} / {row['false_abstain']} / {row['abstained']}")
+    for lang, row in languages.items():
+        typer.echo(f"    {lang:<4} n={row['n']:<4} {row['hit@1']} / {row['hit@5']} / {row['sentence']} / {row['span']} / {row['false_abstain']} / {row['abstained']}")
     typer.echo(f"reports: {paths['markdown']}, {paths['json']}, {paths['chart']}")
 
 

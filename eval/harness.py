@@ -13,7 +13,7 @@ from eval.metrics import (
 )
 from answers import Answerer, Result
 
-__all__ = ["QuestionOutcome", "run_eval", "headline", "per_category", "per_group", "HEADLINE_KEYS"]
+__all__ = ["QuestionOutcome", "run_eval", "headline", "per_category", "per_group", "by_language", "HEADLINE_KEYS"]
 
 EVIDENCE_MATCH = 0.5  # share of an evidence quote's 5-grams a passage must hold
 RANKED_DEPTH = 10
@@ -205,8 +205,17 @@ def per_group(outcomes: list[QuestionOutcome]) -> dict[str, dict[str, float]]:
         if items:
             table[name] = {"n": len(items), "abstained": mean_or_zero(float(not o.answerable) for o in items)}
     for lang in sorted({o.lang for o in outcomes}):
-        table[f"language: {lang}"] = language_row([o for o in outcomes if o.lang == lang])
+        table[f"{LANGUAGE}{lang}"] = language_row([o for o in outcomes if o.lang == lang])
     return table
+
+
+LANGUAGE = "language: "  # the prefix of per_group's per-language rows
+
+
+def by_language(groups: dict[str, dict]) -> tuple[dict[str, dict], dict[str, dict]]:
+    """per_group's rows split in two: by style and kind, and by language (keyed by its code)."""
+    languages = {name.removeprefix(LANGUAGE): row for name, row in groups.items() if name.startswith(LANGUAGE)}
+    return {name: row for name, row in groups.items() if not name.startswith(LANGUAGE)}, languages
 
 
 def language_row(outcomes: list[QuestionOutcome]) -> dict[str, float]:

@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from eval.harness import QuestionOutcome, outcome_record
+from eval.harness import QuestionOutcome, by_language, outcome_record
 
 __all__ = ["write_reports", "compare_to_baseline", "GATED", "LOWER_IS_BETTER", "DEFAULT_TOLERANCE"]
 
@@ -63,7 +63,7 @@ def markdown(summary: dict, categories: dict, outcomes: list[QuestionOutcome], m
 
 def language_table(groups: dict) -> list[str]:
     """Per language of the questions (the sources are English)."""
-    rows = {name.removeprefix("language: "): row for name, row in groups.items() if name.startswith("language: ")}
+    _, rows = by_language(groups)
     if not rows:
         return []
     lines = ["", "## Per language", "", "| language | n | hit@1 | hit@5 | sentence | span | wrongly refused | unanswerable refused |", "|---|---|---|---|---|---|---|---|"]
