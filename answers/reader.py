@@ -19,6 +19,7 @@ from answers.translingual import analyze_translingual, cognates
 from answers.records import Answer
 from ingest.parse import SentenceParse
 from ingest.records import Document, Passage
+from retrieval.language import ENGLISH
 from retrieval.records import Ranking
 from retrieval.sentences import ScoredSentence
 
@@ -56,17 +57,15 @@ class Reader:
         self.extractor = extractor or EntityExtractor(idf, self.lexicon)
         self.config = config or ReaderConfig()
 
-    def question(self, text: str, lang: str = "en") -> Question:
+    def question(self, text: str, lang: str = ENGLISH) -> Question:
         """The question analysed, with the kind the corpus gives its focus noun when the
         short table does not know it ("which think tank" -> an organisation). Questions in
         other languages are read by their own question words (answers/translingual.py)."""
-        if lang != "en":
-            q = analyze_translingual(text, lang)
-            kind = next(filter(None, map(self.lexicon.kind_of, cognates(q.head_lemma))), None) if q.head_lemma else None
-            return q.of_kind(kind) if kind else q
-        q = analyze(text)
+        q = analyze(text) if lang == ENGLISH else analyze_translingual(text, lang)
         if q.answer_type == "other" and q.head_lemma:
-            kind = self.lexicon.kind_of(q.head_lemma)
+            # a noun of another language is looked up by its English cognates ("economista")
+            forms = [q.head_lemma] if lang == ENGLISH else cognates(q.head_lemma)
+            kind = next(filter(None, map(self.lexicon.kind_of, forms)), None)
             if kind:
                 return q.of_kind(kind)
         return q

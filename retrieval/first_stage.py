@@ -17,14 +17,18 @@ from ingest.multilingual import SentenceVectors
 from ingest.store import IndexData
 from retrieval.filters import filter_mask
 from retrieval.fusion import convex_fusion, reciprocal_rank_fusion
+from retrieval.language import ENGLISH
 from retrieval.query import Query
 from retrieval.records import Filters
 
-__all__ = ["FirstStage", "MODES", "ms_since", "ENGLISH", "search_sentences"]
-
-ENGLISH = "en"
+__all__ = ["FirstStage", "MODES", "ms_since", "ranks_by_sentence", "search_sentences"]
 
 MODES = frozenset({"dense", "bm25", "hybrid"})
+
+
+def ranks_by_sentence(question: Query, sentences: SentenceVectors | None) -> bool:
+    """A question not in English is ranked by the multilingual sentence vectors, where the index has them."""
+    return question.lang != ENGLISH and sentences is not None and len(sentences.rows) > 0
 
 
 def search_sentences(sentences: SentenceVectors, query: np.ndarray, k: int, mask: np.ndarray | None) -> dict[int, float]:
@@ -59,7 +63,7 @@ class FirstStage:
 
     def __init__(
         self, data: IndexData, encoder: Encoder, *, fusion: str, alpha: float, rrf_k: int, candidates: int,
-        multilingual_encoder: Encoder | None = None, translingual_alpha: float = 0.8,
+        multilingual_encoder: Encoder | None = None, translingual_alpha: float,
     ) -> None:
         self.data = data
         self.encoder = encoder
@@ -86,10 +90,6 @@ class FirstStage:
             scores = np.where(mask, scores, 0.0)
         return {int(i): float(scores[i]) for i in top_k(scores, k) if scores[i] > 0}
 
-    def translingual(self, question: Query) -> bool:
-        """Ranked by the multilingual sentence vectors: a question not in English, when the index has them."""
-        return question.lang != ENGLISH and self.sentences is not None and len(self.sentences.rows) > 0
-
     def fuse(self, dense: dict[int, float], lexical: dict[int, float], alpha: float | None = None) -> dict[int, float]:
         if self.fusion == "convex":
             return convex_fusion(dense, lexical, self.alpha if alpha is None else alpha)
@@ -105,7 +105,7 @@ class FirstStage:
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
         depth = max(k, self.candidates)
-        translingual = self.translingual(question)
+        translingual = ranks_by_sentence(question, self.sentences)
         query = None
         if mode in {"dense", "hybrid"}:
             started = time.perf_counter()

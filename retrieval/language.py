@@ -19,11 +19,9 @@ from functools import lru_cache
 
 from ingest.lexical import bm25_tokens
 
-__all__ = ["LanguageDetector", "ENGLISH", "SUPPORTED"]
+__all__ = ["LanguageDetector", "ENGLISH"]
 
 ENGLISH = "en"
-# questions in these languages have a question-word table in the answer layer
-SUPPORTED = ("en", "es", "pt", "fr")
 CANDIDATES = ("en", "es", "pt", "fr", "ht", "nl", "qu", "de", "it", "zh", "ja", "ko", "ru", "ar", "hi")
 CORPUS_SHARE = 0.75  # of a question's terms found in the corpus: then it is read as English
 

@@ -18,7 +18,7 @@ import numpy as np
 from ingest.embed import Encoder
 from ingest.milvus_store import MilvusIndexData
 from retrieval.filters import filter_mask
-from retrieval.first_stage import ENGLISH, ms_since, search_sentences
+from retrieval.first_stage import ms_since, ranks_by_sentence, search_sentences
 from retrieval.fusion import convex_fusion
 from retrieval.milvus_filter import NOTHING, duplicate_holders, filter_expression
 from retrieval.query import Query
@@ -34,7 +34,7 @@ class MilvusFirstStage:
 
     def __init__(
         self, data: MilvusIndexData, encoder: Encoder, *, fusion: str, alpha: float, rrf_k: int, candidates: int,
-        multilingual_encoder: Encoder | None = None, translingual_alpha: float = 0.6,
+        multilingual_encoder: Encoder | None = None, translingual_alpha: float,
     ) -> None:
         self.client, self.collection = data.client, data.collection
         self.encoder = encoder
@@ -82,7 +82,7 @@ class MilvusFirstStage:
         expr = filter_expression(filters, self.documents, self.holders)
         if expr == NOTHING:
             return [], {}, None
-        if question.lang != ENGLISH and self.sentences is not None and len(self.sentences.rows) and mode == "hybrid":
+        if mode == "hybrid" and ranks_by_sentence(question, self.sentences):
             return self.rank_by_sentence(question, max(k, self.candidates), filters, expr, timings)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}

@@ -29,7 +29,7 @@ class FirstStageBackend(Protocol):
 
 def first_stage_for(
     data: IndexData, encoder: Encoder, *, fusion: str, alpha: float, rrf_k: int, candidates: int,
-    multilingual_encoder: Encoder | None = None, translingual_alpha: float = 0.6,
+    multilingual_encoder: Encoder | None = None, translingual_alpha: float,
 ) -> FirstStageBackend:
     if isinstance(data, MilvusIndexData):
         from retrieval.milvus_stage import MilvusFirstStage
